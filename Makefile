@@ -1,0 +1,64 @@
+# toolc — every target creates the environment it needs, so a fresh clone needs only Python 3.11+ and make.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+CLIENT ?= claude-code
+TRANSPORT ?= stdio
+
+.PHONY: all generate check test lint fmt typecheck gencheck serve lock clean help
+
+all: generate
+
+help:
+	@echo "make generate   compile tools.yaml + clients/ into generated/ and print each client's table"
+	@echo "make check      everything CI runs: format, lint, types, tests, generated/ up to date"
+	@echo "make test       the test suite only"
+	@echo "make lint       ruff check; make fmt rewrites formatting"
+	@echo "make serve      serve one client build (CLIENT=name TRANSPORT=stdio|http)"
+
+$(STAMP): requirements.lock
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install -q --disable-pip-version-check -r requirements.lock
+	@touch $(STAMP)
+
+generate: $(STAMP)
+	$(PY) -m generator generate
+
+gencheck: $(STAMP)
+	$(PY) -m generator check
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+
+fmt: $(STAMP)
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+typecheck: $(STAMP)
+	$(PY) -m mypy
+
+check: $(STAMP)
+	$(PY) -m ruff format --check .
+	$(PY) -m ruff check .
+	$(PY) -m mypy
+	$(PY) -m pytest
+	$(PY) -m generator check
+
+serve: $(STAMP)
+	$(PY) -m runtime serve --client $(CLIENT) --transport $(TRANSPORT)
+
+# Re-resolve the dependency ranges of pyproject.toml into requirements.lock.
+lock:
+	rm -rf .lockenv && $(PYTHON) -m venv .lockenv
+	.lockenv/bin/pip install -q --disable-pip-version-check ".[dev]"
+	{ echo "# Exact versions for a reproducible environment (make installs from this file)."; \
+	  echo "# Regenerate with: make lock"; \
+	  .lockenv/bin/pip freeze --exclude toolc; } > requirements.lock
+	rm -rf .lockenv
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,222 @@
+"""The compiler's intermediate representation: frozen, ordered, position-carrying.
+
+Every node that came from YAML carries a `span`; diagnostics take their position only from it.
+Collections are tuples in declaration order. JSON Schemas (`Param.schema`, `Operation.returns`)
+are plain JSON values copied from YAML; no stage mutates them.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+from dataclasses import dataclass, field
+from typing import Any, Literal, NewType
+
+JsonValue = Any  # a JSON-compatible value: dict / list / str / int / float / bool / None
+JsonSchema = dict[str, Any]
+
+Effect = Literal["read", "write", "destructive"]
+ToolKind = Literal["master", "plain"]
+LegacyMode = Literal["accept", "list", "refuse"]
+Dialect = Literal["flat", "union"]
+
+# A Python identifier derived from a YAML name. Only `to_py_ident` creates one.
+PyIdent = NewType("PyIdent", str)
+
+_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def to_py_ident(text: str) -> PyIdent:
+    """Validate `text` as a Python identifier that is not a keyword; raise ValueError otherwise.
+
+    Callers map YAML names to identifiers first (e.g. `code.search_functions` ->
+    `code_search_functions` via `module_ident`); this function only checks.
+    """
+    if not _IDENT.match(text) or keyword.iskeyword(text) or keyword.issoftkeyword(text):
+        raise ValueError(f"not a usable Python identifier: {text!r}")
+    return PyIdent(text)
+
+
+def module_ident(name: str) -> PyIdent:
+    """The module name for a tool: every character outside [A-Za-z0-9_] becomes `_`."""
+    text = re.sub(r"[^A-Za-z0-9_]", "_", name)
+    if text[:1].isdigit():
+        text = "t_" + text
+    if keyword.iskeyword(text) or keyword.issoftkeyword(text):
+        text += "_"
+    return to_py_ident(text)
+
+
+def class_ident(*parts: str) -> PyIdent:
+    """CamelCase class name: ("docs", "search", "Input") -> "DocsSearchInput"."""
+    words: list[str] = []
+    for part in parts:
+        words.extend(w for w in re.split(r"[^A-Za-z0-9]+", part) if w)
+    text = "".join(w[:1].upper() + w[1:] for w in words)
+    if not text or text[:1].isdigit():
+        text = "T" + text
+    return to_py_ident(text)
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Span:
+    """A position in a source file: path relative to the project root, 1-based line and column."""
+
+    path: str
+    line: int
+    col: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Server:
+    name: str
+    version: str
+    title: str | None = None
+    instructions: str | None = None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CachePolicy:
+    name: str
+    ttl: float  # seconds
+    max_entries: int
+    span: Span
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BreakerPolicy:
+    name: str
+    failure_threshold: int
+    reset_timeout: float  # seconds
+    half_open_max_calls: int
+    span: Span
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Defaults:
+    timeout: float = 30.0  # seconds, per call
+    breaker: str | None = None  # a breaker policy name
+    max_concurrency: int = 32  # concurrent calls in total
+    tool_max_concurrency: int | None = None  # per tool; None means "same as max_concurrency"
+    span: Span | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Param:
+    name: str  # the wire name; a valid Python identifier (rule-checked) and the handler's kwarg
+    schema: JsonSchema
+    required: bool
+    span: Span
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LegacyName:
+    name: str
+    rename: tuple[tuple[str, str], ...] = ()  # (old_arg, new_arg) in declaration order
+    sunset: str | None = None  # ISO date
+    span: Span
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Operation:
+    name: str  # "add"; for a plain tool, the tool's own name
+    tool: str  # owning tool's name
+    description: str | None
+    params: tuple[Param, ...]
+    returns: JsonSchema | None
+    effect: Effect
+    idempotent: bool
+    cache: str | None  # cache policy name (read operations only)
+    invalidates: tuple[str, ...]  # operation names of the same tool
+    breaker: str | None  # breaker policy name, defaults applied in lower
+    timeout: float  # seconds, defaults applied in lower
+    max_concurrency: int | None
+    legacy: tuple[LegacyName, ...]
+    handler_module: str  # "handlers.bmad.tasks"
+    handler_function: PyIdent  # "add"
+    handler_is_async: bool  # found by inspecting the handler in validation
+    handler_takes_context: bool  # the handler has a `ctx` parameter
+    py_name: PyIdent  # dispatch function name, e.g. "add"
+    input_model: PyIdent  # "BmadTaskAddInput"
+    output_model: PyIdent | None  # "BmadTaskAddOutput" when `returns` is declared
+    span: Span
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.params if p.required)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Tool:
+    name: str  # MCP name as declared, e.g. "code.search_functions"
+    kind: ToolKind
+    title: str | None
+    description: str | None
+    tags: tuple[str, ...]
+    operations: tuple[Operation, ...]  # a plain tool has exactly one
+    module: PyIdent  # generated module name: "code_search_functions"
+    span: Span
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Catalog:
+    server: Server
+    cache_policies: tuple[CachePolicy, ...]
+    breaker_policies: tuple[BreakerPolicy, ...]
+    defaults: Defaults
+    tools: tuple[Tool, ...]
+    source_hash: str = ""  # sha256 of the raw inputs, for the manifest
+
+    def tool(self, name: str) -> Tool | None:
+        return next((t for t in self.tools if t.name == name), None)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NameRule:
+    max_length: int = 128  # including the prefix
+    prefix: str = ""  # "{server}" expands to the server name, e.g. "mcp__{server}__"
+    pattern: str = r"^[A-Za-z0-9._-]{1,128}$"  # applied to the tool name without prefix
+    span: Span | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ClientProfile:
+    name: str
+    path: str  # "clients/mobile.yaml"
+    max_tools: int | None
+    select_tools: tuple[str, ...] | None  # None: every tool
+    select_tags: tuple[str, ...] | None
+    exclude_tools: tuple[str, ...] = ()
+    exclude_tags: tuple[str, ...] = ()
+    legacy: LegacyMode = "accept"
+    dialect: Dialect = "flat"
+    name_rule: NameRule = field(default_factory=NameRule)
+    rename: tuple[tuple[str, str], ...] = ()  # (declared tool name, client-visible name)
+    max_list_bytes: int | None = None
+    span: Span  # the `client` key's value
+    max_tools_span: Span | None = None
+    max_list_bytes_span: Span | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ExposedTool:
+    """One entry of a client's tools/list."""
+
+    name: str  # client-visible name (after `rename`)
+    tool: str  # declared tool name
+    operation: str | None  # set for a listed legacy alias: the operation it stands for
+    legacy: LegacyName | None  # set for a listed legacy alias
+    definition: JsonValue  # the exact tools/list entry (name, title, description, inputSchema, ...)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ClientBuild:
+    profile: ClientProfile
+    tools: tuple[Tool, ...]  # selected tools, declaration order
+    exposed: tuple[ExposedTool, ...]  # what tools/list shows, in order
+    count: int  # what counts toward max_tools
+    list_bytes: int  # bytes of the compact tools/list JSON payload
