@@ -1,0 +1,1 @@
+"""The BMAD master tools: tasks, plans, docs, workflows, HIL, git, orchestrator, packs."""

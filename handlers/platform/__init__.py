@@ -1,0 +1,1 @@
+"""Plain platform tools: code search, lint, test report analysis, memory."""
