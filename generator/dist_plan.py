@@ -94,26 +94,40 @@ def filter_manifest(raw: bytes, keep: set[str], client_input: str | None) -> byt
     return (json.dumps(manifest, sort_keys=True, indent=2) + "\n").encode()
 
 
+_ENTRY = '''"""Console script of this per-client build: `python -m runtime serve --client CLIENT`.
+
+Serves stdio unless told otherwise and takes the options of `python -m runtime serve`. Spans go
+to the user's state directory instead of `.toolc/` under whatever folder the MCP host starts
+the server in; pass --trace FILE or --no-trace to choose.
+"""
+
+from __future__ import annotations
+
+import sys
+
+CLIENT = {client}
+
+
+def main() -> None:
+    import platformdirs
+
+    from runtime.__main__ import main as runtime_main
+
+    args = sys.argv[1:]
+    if args[:1] == ["serve"]:
+        args = args[1:]
+    if not any(a == "--client" or a.startswith("--client=") for a in args):
+        args = ["--client", CLIENT, *args]
+    if not any(a in ("--no-trace", "--trace") or a.startswith("--trace=") for a in args):
+        state = platformdirs.user_state_path("toolc", appauthor=False)
+        args = [*args, "--trace", str(state / f"trace-{{CLIENT}}.jsonl")]
+    sys.exit(runtime_main(["serve", *args]))
+'''
+
+
 def entry_module(client: str) -> bytes:
-    """The console script's module: `python -m runtime serve --client <client>` by default."""
-    return (
-        HEADER
-        + '"""Console script of this per-client build: serves the one client it holds."""\n\n'
-        "from __future__ import annotations\n\n"
-        "import sys\n\n"
-        f"CLIENT = {client!r}\n\n\n"
-        "def main() -> None:\n"
-        '    """Serve over stdio unless told otherwise; options as `python -m runtime serve`."""\n'
-        "    from runtime.__main__ import main as runtime_main\n\n"
-        "    args = sys.argv[1:]\n"
-        '    if args[:1] == ["serve"]:\n'
-        "        args = args[1:]\n"
-        '    if not any(a == "--client" or a.startswith("--client=") for a in args):\n'
-        '        args = ["--client", CLIENT, *args]\n'
-        '    sys.argv = [sys.argv[0], "serve", *args]\n'
-        "    result = runtime_main()\n"
-        "    sys.exit(result if isinstance(result, int) else 0)\n"
-    ).encode()
+    """The console script's module, with the client fixed."""
+    return (HEADER + _ENTRY.format(client=json.dumps(client))).encode()
 
 
 def _tree_files(root: Path, folder: str) -> list[str]:
