@@ -1,0 +1,1 @@
+"""toolc runtime: serve one client build over MCP."""

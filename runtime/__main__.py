@@ -1,0 +1,65 @@
+"""CLI: `python -m runtime serve --client NAME ...` and `python -m runtime report [FILE]`."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+
+from runtime.build import BuildError
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m runtime", description="Serve a toolc build.")
+    sub = p.add_subparsers(dest="command", required=True)
+    s = sub.add_parser("serve", help="serve one client's build over MCP")
+    s.add_argument("--client", required=True, help="client profile name (generated/clients/NAME)")
+    s.add_argument("--transport", choices=("stdio", "http"), default="stdio")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8000)
+    s.add_argument("--stateless", action="store_true", help="stateless Streamable HTTP")
+    s.add_argument("--generated", help="generated directory (default: the `generated` package)")
+    s.add_argument("--reload", action="store_true", help="swap builds when manifest.json changes")
+    s.add_argument("--trace", help="span JSONL file (default .toolc/trace-CLIENT.jsonl)")
+    s.add_argument("--no-trace", action="store_true", help="record no spans")
+    s.add_argument("--log-level", default=os.environ.get("TOOLC_LOG_LEVEL", "WARNING"))
+    r = sub.add_parser("report", help="summarise a span file")
+    r.add_argument("file", nargs="?", help="span JSONL file (default: the newest under .toolc/)")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "report":
+        from runtime.report import main as report_main
+
+        return report_main(args.file)
+    logging.basicConfig(
+        stream=sys.stderr,
+        level=args.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    from runtime.server import create_app, serve_http, serve_stdio
+    from runtime.trace import default_path
+
+    trace = None if args.no_trace else (args.trace or str(default_path(args.client)))
+    try:
+        app = create_app(args.client, args.generated, trace=trace, reload=args.reload)
+    except BuildError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    try:
+        if args.transport == "stdio":
+            import anyio
+
+            anyio.run(serve_stdio, app)
+        else:
+            serve_http(app, args.host, args.port, stateless=args.stateless)
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,61 @@
+"""`ToolContext`: what a handler that declares a `ctx` parameter receives.
+
+From an `async def` handler, await `report_progress` / `log`. From a `def` handler (it runs in a
+worker thread) call `report_progress_sync` / `log_sync`, which hop onto the event loop.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any, Literal
+
+import anyio.from_thread
+from mcp.server.session import ServerSession
+from mcp.shared.exceptions import MCPDeprecationWarning
+
+LogLevel = Literal["debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"]
+
+
+class ToolContext:
+    __slots__ = ("operation", "protocol_version", "request_id", "session", "tool")
+
+    def __init__(
+        self,
+        session: ServerSession,
+        request_id: Any,
+        tool: str,
+        operation: str,
+        protocol_version: str,
+    ) -> None:
+        self.session = session
+        self.request_id = request_id
+        self.tool = tool
+        self.operation = operation
+        self.protocol_version = protocol_version
+
+    async def report_progress(
+        self, progress: float, total: float | None = None, message: str | None = None
+    ) -> None:
+        """notifications/progress for this call (nothing when the caller sent no token)."""
+        await self.session.report_progress(progress, total, message)
+
+    async def log(self, level: LogLevel, data: Any, logger: str | None = None) -> None:
+        """notifications/message to the client, tied to this call.
+
+        On 2026-07-28 connections it is delivered only when the request opted in to that level.
+        """
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", MCPDeprecationWarning)
+            await self.session.send_log_message(
+                level, data, logger or self.tool, related_request_id=self.request_id
+            )
+
+    def report_progress_sync(
+        self, progress: float, total: float | None = None, message: str | None = None
+    ) -> None:
+        """`report_progress` from a sync handler's worker thread."""
+        anyio.from_thread.run(self.report_progress, progress, total, message)
+
+    def log_sync(self, level: LogLevel, data: Any, logger: str | None = None) -> None:
+        """`log` from a sync handler's worker thread."""
+        anyio.from_thread.run(self.log, level, data, logger)

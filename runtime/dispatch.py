@@ -1,0 +1,174 @@
+"""Resolve a called name to an operation: master tool + `operation`, plain tool, client rename,
+or legacy name (accept / list / refuse) with argument renames.
+
+Per-tool state (dispatch module, models, breakers, limiter) is built on the tool's first call.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import anyio
+from mcp.shared.exceptions import MCPError
+from mcp.types import INVALID_PARAMS
+from pydantic import BaseModel
+
+from runtime.build import Build
+from runtime.policies.breaker import Breaker
+from runtime.policies.cache import ResultCache
+
+
+@dataclass(slots=True, eq=False)
+class Operation:
+    tool: str  # declared tool name
+    name: str
+    where: str  # 'tool "x" operation "y"', for messages
+    call: Callable[..., Any]
+    is_async: bool
+    input: type[BaseModel]
+    output: type[BaseModel] | None
+    timeout: float
+    breaker: Breaker | None
+    cache: ResultCache | None
+    invalidates: tuple[tuple[ResultCache, tuple[str, ...]], ...]
+    limiter: anyio.CapacityLimiter  # the tool's
+    limiter_what: str
+
+
+@dataclass(slots=True, eq=False)
+class Tool:
+    name: str
+    visible: str
+    ops: dict[str, Operation]
+    single: Operation | None  # a plain tool's only operation
+    valid_ops: str
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    op: Operation
+    args: Mapping[str, Any]
+    legacy: str | None
+    old_names: Mapping[str, str] | None
+
+
+def invalid(message: str) -> MCPError:
+    return MCPError(INVALID_PARAMS, message)
+
+
+class Dispatcher:
+    def __init__(self, build: Build) -> None:
+        self.build = build
+        self.tools: dict[str, Tool] = {}
+        self.caches = {
+            name: ResultCache(float(p["ttl"]), int(p["max_entries"]))
+            for name, p in build.cache_policies.items()
+        }
+        self._legacy: dict[str, tuple[str, str, dict[str, str], dict[str, str] | None]] = {}
+
+    def resolve(self, name: str, arguments: Mapping[str, Any]) -> Resolved:
+        declared = self.build.names.get(name)
+        if declared is not None:
+            tool = self.tools.get(declared) or self._load(declared)
+            if tool.single is not None:
+                return Resolved(tool.single, arguments, None, None)
+            op_name = arguments.get("operation")
+            if op_name is None:
+                raise invalid(
+                    f'tool "{name}" needs an "operation" argument — one of {tool.valid_ops}'
+                )
+            op = tool.ops.get(op_name) if isinstance(op_name, str) else None
+            if op is None:
+                close = difflib.get_close_matches(str(op_name), tool.ops, n=1)
+                hint = f' (did you mean "{close[0]}"?)' if close else ""
+                raise invalid(
+                    f'tool "{name}" has no operation "{op_name}"{hint} — valid operations: '
+                    f"{tool.valid_ops}"
+                )
+            args = {k: v for k, v in arguments.items() if k != "operation"}
+            return Resolved(op, args, None, None)
+        return self._resolve_legacy(name, arguments)
+
+    def _resolve_legacy(self, name: str, arguments: Mapping[str, Any]) -> Resolved:
+        entry = self._legacy.get(name)
+        if entry is None:
+            raw = self.build.legacy.get(name)
+            if raw is None:
+                raise self._unknown(name)
+            rename = dict(raw.get("rename") or {})
+            old_names = {new: old for old, new in rename.items()} or None
+            entry = (raw["tool"], raw["operation"], rename, old_names)
+            self._legacy[name] = entry
+        declared, op_name, rename, old_names = entry
+        tool = self.tools.get(declared) or self._load(declared)
+        if self.build.legacy_mode == "refuse":
+            replacement = (
+                f'"{tool.visible}"'
+                if tool.single is not None
+                else f'"{tool.visible}" with "operation": "{op_name}"'
+            )
+            raise invalid(f'tool "{name}" was retired — call {replacement} instead')
+        args = {rename.get(k, k): v for k, v in arguments.items()} if rename else arguments
+        return Resolved(tool.ops[op_name], args, name, old_names)
+
+    def _unknown(self, name: str) -> MCPError:
+        pool = [str(t["name"]) for t in self.build.tools_list().get("tools", [])]
+        close = difflib.get_close_matches(name, pool, n=1, cutoff=0.5)
+        hint = f' — did you mean "{close[0]}"?' if close else " — list the tools to see names"
+        return invalid(f'unknown tool "{name}"{hint}')
+
+    def _load(self, declared: str) -> Tool:
+        """Import the tool's dispatch module and build its operations (first call only)."""
+        table = self.build.tools[declared]
+        entries = self.build.dispatch_module(declared).OPERATIONS
+        visible = self.build.visible.get(declared, declared)
+        limiter = anyio.CapacityLimiter(int(table.get("max_concurrency") or 32))
+        what = f'tool "{visible}"'
+        op_tables: dict[str, dict[str, Any]] = table["operations"]
+        ops: dict[str, Operation] = {}
+        for op_name, spec in op_tables.items():
+            entry = entries[op_name]
+            breaker = None
+            if spec.get("breaker"):
+                p = self.build.breaker_policies[spec["breaker"]]
+                breaker = Breaker(
+                    p["failure_threshold"], p["reset_timeout"], p.get("half_open_max_calls", 1)
+                )
+            groups: dict[str, list[str]] = {}
+            for target in spec.get("invalidates") or ():
+                policy = op_tables.get(target, {}).get("cache")
+                if policy:
+                    groups.setdefault(policy, []).append(target)
+            timeout = spec.get("timeout")
+            ops[op_name] = Operation(
+                tool=declared,
+                name=op_name,
+                where=(
+                    f'tool "{visible}"'
+                    if table["kind"] == "plain"
+                    else f'tool "{visible}" operation "{op_name}"'
+                ),
+                call=entry["call"],
+                is_async=bool(entry["is_async"]),
+                input=entry["input"],
+                output=entry.get("output"),
+                timeout=float(timeout) if timeout else float("inf"),
+                breaker=breaker,
+                cache=self.caches[spec["cache"]] if spec.get("cache") else None,
+                invalidates=tuple((self.caches[p], tuple(t)) for p, t in groups.items()),
+                limiter=limiter,
+                limiter_what=what,
+            )
+        single = next(iter(ops.values())) if table["kind"] == "plain" else None
+        tool = Tool(
+            name=declared,
+            visible=visible,
+            ops=ops,
+            single=single,
+            valid_ops=", ".join(f'"{o}"' for o in ops),
+        )
+        self.tools[declared] = tool
+        return tool

@@ -1,0 +1,1 @@
+"""Call policies from the build: cache, circuit breaker, concurrency limits."""

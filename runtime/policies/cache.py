@@ -1,0 +1,77 @@
+"""Result cache for read operations: one cachetools TTLCache per policy, with single-flight.
+
+Key = (tool, operation, canonical JSON of the arguments). Identical concurrent calls share one
+execution; only successful results are stored; a successful write drops the cached results of the
+operations it `invalidates` (and a read that was in flight during the write does not store its
+now-stale result).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Final
+
+import anyio
+from cachetools import TTLCache
+from mcp.types import CallToolResult
+
+Key = tuple[str, str, str]
+Producer = Callable[[], Awaitable[tuple[CallToolResult, bool]]]
+
+HIT: Final = "hit"
+MISS: Final = "miss"
+SHARED: Final = "shared"
+
+
+class _Flight:
+    __slots__ = ("done", "result")
+
+    def __init__(self) -> None:
+        self.done = anyio.Event()
+        self.result: CallToolResult | None = None
+
+
+class ResultCache:
+    __slots__ = ("entries", "generations", "inflight")
+
+    def __init__(self, ttl: float, max_entries: int) -> None:
+        self.entries: TTLCache[Key, CallToolResult] = TTLCache(maxsize=max_entries, ttl=ttl)
+        self.inflight: dict[Key, _Flight] = {}
+        self.generations: dict[tuple[str, str], int] = {}
+
+    async def get_or_run(self, key: Key, produce: Producer) -> tuple[CallToolResult, str]:
+        """The cached result for `key`, a concurrent identical call's result, or a fresh one.
+
+        `produce` returns (result, cacheable).
+        """
+        cached = self.entries.get(key)
+        if cached is not None:
+            return cached, HIT
+        flight = self.inflight.get(key)
+        if flight is not None:
+            await flight.done.wait()
+            if flight.result is not None:
+                return flight.result, SHARED
+            result, _ = await produce()  # the leader was cancelled: run on our own
+            return result, MISS
+        flight = _Flight()
+        self.inflight[key] = flight
+        op = (key[0], key[1])
+        generation = self.generations.get(op, 0)
+        try:
+            result, cacheable = await produce()
+            flight.result = result
+            if cacheable and self.generations.get(op, 0) == generation:
+                self.entries[key] = result
+            return result, MISS
+        finally:
+            del self.inflight[key]
+            flight.done.set()
+
+    def invalidate(self, tool: str, operations: tuple[str, ...]) -> None:
+        """Drop every cached result of `tool`'s `operations`."""
+        for op in operations:
+            self.generations[(tool, op)] = self.generations.get((tool, op), 0) + 1
+        stale = [k for k in self.entries if k[0] == tool and k[1] in operations]
+        for k in stale:
+            self.entries.pop(k, None)

@@ -1,0 +1,141 @@
+"""The MCP server: the low-level SDK `Server` around an `Engine`, over stdio or Streamable HTTP.
+
+Both protocol eras are served by one `Server` (the client's first request picks one). Results are
+always models; no exception reaches the SDK (it would leak `str(exc)` in the handshake era).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import weakref
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
+from typing import Any
+
+import anyio
+from mcp import types
+from mcp.server import CacheHint
+from mcp.server.context import ServerRequestContext
+from mcp.server.lowlevel import NotificationOptions, Server
+from mcp.server.session import ServerSession
+from mcp.server.subscriptions import InMemorySubscriptionBus, ListenHandler, ToolsListChanged
+from mcp.shared.exceptions import MCPError
+from mcp.types.version import MODERN_PROTOCOL_VERSIONS
+
+from runtime.build import Build, load_build
+from runtime.call import Engine
+from runtime.results import error_result
+from runtime.trace import Tracer
+
+log = logging.getLogger("toolc.runtime")
+
+LIST_TTL_MS = 60_000
+
+
+class App:
+    """The served state: the current engine (swapped whole on reload) and who to notify."""
+
+    def __init__(self, build: Build, tracer: Tracer, *, reload: bool = False) -> None:
+        self.engine = Engine(build, tracer)
+        self.tracer = tracer
+        self.reload = reload
+        self.bus = InMemorySubscriptionBus()
+        # handshake-era connections that listed tools -> their latest session
+        self.sessions: weakref.WeakKeyDictionary[Any, ServerSession] = weakref.WeakKeyDictionary()
+        self.server = self._make_server(build)
+
+    def _make_server(self, build: Build) -> Server[Any]:
+        info = build.server
+        server: Server[Any] = Server(
+            str(info.get("name") or "toolc"),
+            version=str(info.get("version") or ""),
+            title=info.get("title"),
+            instructions=info.get("instructions"),
+            cache_hints={"tools/list": CacheHint(ttl_ms=LIST_TTL_MS, scope="public")},
+            lifespan=self._lifespan,
+            get_tool_input_schema=self._input_schema,
+            on_list_tools=self._list_tools,
+            on_call_tool=self._call_tool,
+            on_subscriptions_listen=ListenHandler(self.bus),
+        )
+        server.middleware = []  # the default OpenTelemetry middleware costs time on every request
+        return server
+
+    def init_options(self) -> Any:
+        return self.server.create_initialization_options(NotificationOptions(tools_changed=True))
+
+    def _input_schema(self, name: str) -> Any:
+        return self.engine.input_schema(name)
+
+    async def _list_tools(
+        self, ctx: ServerRequestContext[Any], params: types.PaginatedRequestParams | None
+    ) -> types.ListToolsResult:
+        if ctx.protocol_version not in MODERN_PROTOCOL_VERSIONS:
+            with suppress(TypeError):
+                self.sessions[getattr(ctx.session, "_connection", ctx.session)] = ctx.session
+        return self.engine.list_result()
+
+    async def _call_tool(
+        self, ctx: ServerRequestContext[Any], params: types.CallToolRequestParams
+    ) -> types.CallToolResult:
+        engine = self.engine  # a reload mid-call does not move this call
+        try:
+            return await engine.call(ctx, params.name, params.arguments)
+        except MCPError:
+            raise
+        except Exception:
+            log.exception("tools/call %r failed", params.name)
+            return error_result(f'tool "{params.name}" failed with an internal error')
+
+    async def swap(self, build: Build) -> None:
+        """Serve `build` from now on and tell clients of both eras that the list changed."""
+        old = self.engine
+        self.engine = Engine(build, self.tracer)
+        log.info("reloaded build for client %s (%d tools)", build.client, len(build.tools))
+        del old
+        await self.bus.publish(ToolsListChanged())
+        for session in list(self.sessions.values()):
+            try:
+                await session.send_tool_list_changed()
+            except Exception as exc:  # a closed connection must not stop the others
+                log.debug("tools/list_changed not delivered: %s", exc)
+
+    @asynccontextmanager
+    async def _lifespan(self, _server: Server[Any]) -> AsyncIterator[dict[str, Any]]:
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(self.tracer.run_periodic)
+            if self.reload:
+                from runtime.reload import watch
+
+                tg.start_soon(watch, self)
+            try:
+                yield {}
+            finally:
+                tg.cancel_scope.cancel()
+                self.tracer.flush()
+
+
+def create_app(
+    client: str,
+    generated: str | None = None,
+    *,
+    trace: str | None = None,
+    reload: bool = False,
+) -> App:
+    return App(load_build(client, generated), Tracer(trace), reload=reload)
+
+
+async def serve_stdio(app: App) -> None:
+    from mcp.server.stdio import stdio_server
+
+    sys.stdout = sys.stderr  # nothing may ever reach the protocol stream by accident
+    async with stdio_server() as (read, write):
+        await app.server.run(read, write, app.init_options())
+
+
+def serve_http(app: App, host: str, port: int, *, stateless: bool) -> None:
+    import uvicorn
+
+    asgi = app.server.streamable_http_app(stateless_http=stateless, host=host)
+    uvicorn.run(asgi, host=host, port=port, log_level="warning")

