@@ -46,7 +46,7 @@ def normalize_name(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def _literal_assignments(source: bytes, path: str) -> dict[str, Any]:
+def literal_assignments(source: bytes, path: str) -> dict[str, Any]:
     """Module-level `NAME = literal` / `NAME: T = literal` assignments of a build module."""
     values: dict[str, Any] = {}
     for node in ast.parse(source, filename=path).body:
@@ -146,7 +146,7 @@ def plan(root: Path, client: str, client_input: str | None = None) -> Plan:
     build_path = root / build_rel
     if not build_path.is_file():
         raise PlanError(f'{build_rel}: client "{client}" has no build — run make generate.')
-    table = _literal_assignments(build_path.read_bytes(), build_rel)
+    table = literal_assignments(build_path.read_bytes(), build_rel)
     server = table.get("SERVER") or {}
     tools = table.get("TOOLS")
     if table.get("CLIENT") != client or not isinstance(tools, dict) or not server.get("name"):

@@ -1,0 +1,195 @@
+"""`make dist` end to end on the real catalog: build, inspect, rebuild, install, serve, call.
+
+One module-scoped build of every client's wheel (through the real CLI, validation included), a
+second build to compare bytes, and one wheel installed into a fresh virtual environment whose
+console script is driven over stdio by the real `mcp` client.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import anyio
+import pytest
+from mcp import ClientSession, StdioServerParameters
+from mcp.client.stdio import stdio_client
+
+from generator.dist_plan import literal_assignments
+
+ROOT = Path(__file__).resolve().parents[2]
+COMPILER_DISTS = (
+    "jinja2",
+    "pyyaml",
+    "datamodel-code-generator",
+    "datamodel_code_generator",
+    "ruff",
+)
+
+pytestmark = pytest.mark.slow
+
+
+def _clients() -> list[str]:
+    base = ROOT / "generated" / "clients"
+    return (
+        sorted(p.name for p in base.iterdir() if (p / "build.py").is_file())
+        if base.is_dir()
+        else []
+    )
+
+
+def _build_table(client: str) -> dict[str, Any]:
+    rel = f"generated/clients/{client}/build.py"
+    return literal_assignments((ROOT / rel).read_bytes(), rel)
+
+
+def _listed_names(client: str) -> list[str]:
+    tools_list = ROOT / "generated" / "clients" / client / "tools_list.json"
+    return [t["name"] for t in json.loads(tools_list.read_bytes())["tools"]]
+
+
+def _dist(out: Path, *clients: str) -> subprocess.CompletedProcess[str]:
+    args = [sys.executable, "-m", "generator", "dist", "--root", str(ROOT), "--out", str(out)]
+    for client in clients:
+        args += ["--client", client]
+    return subprocess.run(args, cwd=ROOT, capture_output=True, text=True, check=False)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    if not _clients():
+        pytest.skip("generated/ holds no client yet — run make generate")
+    out = tmp_path_factory.mktemp("dist")
+    proc = _dist(out)
+    assert proc.returncode == 0, proc.stderr
+    wheels = {c: next((out / c).glob("*.whl")) for c in _clients()}
+    return wheels
+
+
+def test_every_client_gets_a_wheel_and_snippets(built: dict[str, Path]) -> None:
+    for client, wheel in built.items():
+        folder = wheel.parent
+        names = {p.name for p in folder.iterdir()}
+        assert {"README.txt", "stdio-command.txt", "mcp-servers.json"} <= names, client
+        assert wheel.name in (folder / "README.txt").read_text()
+    if "cursor" in built:
+        snippet = json.loads((built["cursor"].parent / "cursor-mcp.json").read_text())
+        assert list(snippet) == ["mcpServers"]
+    if "claude-code" in built:
+        folder = built["claude-code"].parent
+        assert "mcpServers" in json.loads((folder / "claude-code-mcp.json").read_text())
+        assert (folder / "claude-mcp-add.txt").read_text().startswith("claude mcp add ")
+
+
+def test_wheel_contents(built: dict[str, Path]) -> None:
+    others = set(built)
+    for client, wheel in built.items():
+        table = _build_table(client)
+        server = table["SERVER"]
+        modules = {t["module"] for t in table["TOOLS"].values()}
+        with zipfile.ZipFile(wheel) as zf:
+            names = zf.namelist()
+            info = next(n.split("/")[0] for n in names if n.endswith(".dist-info/METADATA"))
+            metadata = zf.read(f"{info}/METADATA").decode()
+            entry_points = zf.read(f"{info}/entry_points.txt").decode()
+        tops = {n.split("/")[0] for n in names}
+        assert tops <= {"runtime", "generated", "handlers", info}, (client, tops)
+        assert not any(n.startswith(("generator/", "tests/")) for n in names)
+        for other in others - {client}:
+            assert not any(n.startswith(f"generated/clients/{other}/") for n in names)
+        assert f"generated/clients/{client}/build.py" in names
+        assert f"generated/clients/{client}/tools_list.json" in names
+        shipped = {n.rsplit("/", 1)[1][:-3] for n in names if n.startswith("generated/dispatch/")}
+        assert shipped - {"__init__"} == modules, client
+        assert f"Version: {server['version']}\n" in metadata
+        requires = [ln.lower() for ln in metadata.splitlines() if ln.startswith("Requires-Dist:")]
+        assert requires and not any(d in r for r in requires for d in COMPILER_DISTS), requires
+        assert f"{server['name']}-{client} = generated._dist_entry:main" in entry_points
+
+
+def test_building_twice_gives_identical_bytes(built: dict[str, Path], tmp_path: Path) -> None:
+    proc = _dist(tmp_path / "again")
+    assert proc.returncode == 0, proc.stderr
+    for client, wheel in built.items():
+        again = tmp_path / "again" / client / wheel.name
+        assert again.read_bytes() == wheel.read_bytes(), client
+        for extra in wheel.parent.iterdir():
+            assert (tmp_path / "again" / client / extra.name).read_bytes() == extra.read_bytes()
+
+
+def _call_for(client: str) -> tuple[str, dict[str, Any]]:
+    """A listed name and arguments for a read operation that needs no arguments."""
+    table = _build_table(client)
+    listed = _listed_names(client)
+    names: dict[str, str] = table.get("NAMES", {})
+    for tool, entry in table["TOOLS"].items():
+        visible = [n for n in listed if names.get(n, n) == tool]
+        for op, spec in entry["operations"].items():
+            if visible and spec["effect"] == "read" and not spec["required"]:
+                return visible[0], ({"operation": op} if entry["kind"] == "master" else {})
+    raise AssertionError(f"client {client} lists no read operation without required arguments")
+
+
+def _pick_client(built: dict[str, Path]) -> str:
+    return "cursor" if "cursor" in built else sorted(built)[0]
+
+
+def test_installed_wheel_serves_exactly_its_client(built: dict[str, Path], tmp_path: Path) -> None:
+    client = _pick_client(built)
+    wheel = built[client]
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    pip = subprocess.run(
+        [
+            str(venv / "bin/python"),
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--disable-pip-version-check",
+            str(wheel),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert pip.returncode == 0, pip.stderr
+    server = _build_table(client)["SERVER"]["name"]
+    script = venv / "bin" / f"{server}-{client}"
+    assert script.is_file()
+    freeze = subprocess.run(
+        [str(venv / "bin/python"), "-m", "pip", "freeze"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.lower()
+    assert not any(f"{d}==" in freeze for d in COMPILER_DISTS), freeze
+
+    db = tmp_path / "bmad.sqlite3"
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(tmp_path),
+        "XDG_STATE_HOME": str(tmp_path / "state"),
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+        "TOOLC_BMAD_DB": str(db),
+    }
+    name, arguments = _call_for(client)
+
+    async def session() -> tuple[list[str], Any]:
+        params = StdioServerParameters(command=str(script), args=[], env=env, cwd=str(tmp_path))
+        with anyio.fail_after(120):
+            async with stdio_client(params) as (read, write), ClientSession(read, write) as s:
+                await s.initialize()
+                listed = [t.name for t in (await s.list_tools()).tools]
+                result = await s.call_tool(name, arguments)
+                return listed, result
+
+    listed, result = anyio.run(session)
+    assert listed == _listed_names(client)
+    assert not result.is_error, result.content
+    assert not (tmp_path / ".toolc").exists()  # spans go to the state dir, not the host's cwd
