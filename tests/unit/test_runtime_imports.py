@@ -1,0 +1,53 @@
+"""The runtime never imports the compiler or its libraries, and imports nothing per tool at start."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURE = ROOT / "tests" / "fixtures" / "runtime_build" / "rtgen"
+FORBIDDEN = ("generator", "jinja2", "yaml", "datamodel_code_generator")
+
+PROBE = """
+import json, sys
+import runtime.__main__, runtime.build, runtime.call, runtime.content, runtime.context
+import runtime.dispatch, runtime.reload, runtime.report, runtime.server, runtime.trace
+import runtime.validation, runtime.policies.cache, runtime.policies.breaker, runtime.policies.limits
+from runtime.server import create_app
+app = create_app("test", sys.argv[1], trace=None)
+app.engine.list_result()
+print(json.dumps(sorted(sys.modules)))
+"""
+
+
+def _modules() -> list[str]:
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE, str(FIXTURE)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return list(json.loads(out.stdout))
+
+
+def test_runtime_imports_no_compiler_libraries() -> None:
+    modules = _modules()
+    leaked = [m for m in modules if m.split(".")[0] in FORBIDDEN]
+    assert leaked == []
+
+
+def test_start_up_imports_no_tool_code() -> None:
+    modules = _modules()
+    per_tool = [m for m in modules if m.startswith(("rtgen.dispatch.", "rtgen.models.", "rthandlers"))]
+    assert per_tool == []
+
+
+def test_runtime_never_reads_tools_yaml() -> None:
+    for path in (ROOT / "runtime").rglob("*.py"):
+        assert "tools.yaml" not in path.read_text(encoding="utf-8").replace(
+            "from tools.yaml — DO NOT EDIT", ""
+        ), path
