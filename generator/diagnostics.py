@@ -58,6 +58,7 @@ CODES: dict[str, Code] = {
         Code("E042", "handler-signature", "a handler does not accept the declared parameters"),
         Code("W001", "sunset-passed", "a legacy name's sunset date has passed"),
         Code("W002", "empty-client", "a client exposes no tools"),
+        Code("W003", "tool-name-edge", 'a tool name starts or ends with "-" or "."'),
     )
 }
 

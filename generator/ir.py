@@ -160,6 +160,7 @@ class Tool:
     operations: tuple[Operation, ...]  # a plain tool has exactly one
     module: PyIdent  # generated module name: "code_search_functions"
     span: Span
+    max_concurrency: int | None = None  # calls in flight for this tool; lower fills in defaults
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -183,6 +184,25 @@ class NameRule:
     span: Span | None = None
 
 
+def is_selected(
+    tool: str,
+    tags: tuple[str, ...],
+    *,
+    select_tools: tuple[str, ...] | None,
+    select_tags: tuple[str, ...] | None,
+    exclude_tools: tuple[str, ...] = (),
+    exclude_tags: tuple[str, ...] = (),
+) -> bool:
+    """The selection rule: with no `select`, every tool; otherwise a tool named in
+    `select.tools` or carrying a tag of `select.tags`; then minus `exclude` (names and tags)."""
+    if select_tools is not None or select_tags is not None:
+        named = tool in (select_tools or ())
+        tagged = any(t in (select_tags or ()) for t in tags)
+        if not (named or tagged):
+            return False
+    return tool not in exclude_tools and not any(t in exclude_tags for t in tags)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ClientProfile:
     name: str
@@ -200,6 +220,17 @@ class ClientProfile:
     span: Span  # the `client` key's value
     max_tools_span: Span | None = None
     max_list_bytes_span: Span | None = None
+
+    def selects(self, tool: Tool) -> bool:
+        """Whether this client's `select` / `exclude` expose `tool` (see `is_selected`)."""
+        return is_selected(
+            tool.name,
+            tool.tags,
+            select_tools=self.select_tools,
+            select_tags=self.select_tags,
+            exclude_tools=self.exclude_tools,
+            exclude_tags=self.exclude_tags,
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

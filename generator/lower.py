@@ -1,0 +1,366 @@
+"""Stage 3, IR: turn schema-valid Documents into the frozen `Catalog` and `ClientProfile`s.
+
+Defaults are applied and Python names are derived here, once. This module also holds the small
+read-only views of a catalog Document (`tool_entries`, `handler_ref`) and the handler importer
+that the semantic rules share, so both stages walk the YAML the same way.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import inspect
+import keyword
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from generator import ir
+from generator.diagnostics import Diagnostic, error
+from generator.source import Document, KeyPath, Sources
+
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_MAX_CONCURRENCY = 32
+
+
+@dataclass(frozen=True, slots=True)
+class LegacyEntry:
+    name: str
+    rename: tuple[tuple[str, str], ...]
+    sunset: str | None
+    path: KeyPath  # the list item
+    name_path: KeyPath  # the name's value
+
+
+@dataclass(frozen=True, slots=True)
+class OpEntry:
+    tool: str
+    name: str  # a plain tool's only operation has the tool's name
+    path: KeyPath  # the operation's mapping; a plain tool's is the tool's
+    data: dict[str, Any]
+    master: bool
+
+    @property
+    def params(self) -> dict[str, Any]:
+        params = self.data.get("params") or {}
+        return params if isinstance(params, dict) else {}
+
+    @property
+    def legacy(self) -> tuple[LegacyEntry, ...]:
+        out: list[LegacyEntry] = []
+        for i, item in enumerate(self.data.get("legacy") or ()):
+            path = (*self.path, "legacy", i)
+            if isinstance(item, str):
+                out.append(LegacyEntry(item, (), None, path, path))
+            elif isinstance(item, dict):
+                rename = tuple((str(k), str(v)) for k, v in (item.get("rename") or {}).items())
+                out.append(
+                    LegacyEntry(
+                        str(item["name"]), rename, item.get("sunset"), path, (*path, "name")
+                    )
+                )
+        return tuple(out)
+
+
+@dataclass(frozen=True, slots=True)
+class ToolEntry:
+    name: str
+    path: KeyPath
+    data: dict[str, Any]
+    master: bool
+    operations: tuple[OpEntry, ...]
+
+    @property
+    def tags(self) -> tuple[str, ...]:
+        return tuple(self.data.get("tags") or ())
+
+
+def tool_entries(catalog: Document) -> tuple[ToolEntry, ...]:
+    """The tools of a schema-valid catalog with their operations, in declaration order."""
+    out: list[ToolEntry] = []
+    for name, data in (catalog.data.get("tools") or {}).items():
+        path: KeyPath = ("tools", name)
+        if "operations" in data:
+            ops = tuple(
+                OpEntry(name, op, (*path, "operations", op), op_data, True)
+                for op, op_data in data["operations"].items()
+            )
+            out.append(ToolEntry(name, path, data, True, ops))
+        else:
+            only = OpEntry(name, name, path, data, False)
+            out.append(ToolEntry(name, path, data, False, (only,)))
+    return tuple(out)
+
+
+@dataclass(frozen=True, slots=True)
+class HandlerRef:
+    module: str
+    function: str
+    path: KeyPath  # where the handler is written (the tool's or the operation's `handler`)
+    derived: bool  # the function name comes from the operation's or tool's name
+
+
+def handler_ref(tool: ToolEntry, op: OpEntry) -> HandlerRef | None:
+    """Which function an operation calls; None when neither the tool nor the op names one."""
+    own = op.data.get("handler") if op.master else None
+    if isinstance(own, str):
+        module, _, function = own.partition(":")
+        return HandlerRef(module, function, (*op.path, "handler"), False)
+    text = tool.data.get("handler")
+    if not isinstance(text, str):
+        return None
+    module, colon, function = text.partition(":")
+    if colon:
+        return HandlerRef(module, function, (*tool.path, "handler"), False)
+    derived = op.name if op.master else safe_module_ident(tool.name) or tool.name
+    return HandlerRef(module, derived, (*tool.path, "handler"), True)
+
+
+def safe_module_ident(name: str) -> str | None:
+    try:
+        return ir.module_ident(name)
+    except ValueError:
+        return None
+
+
+def usable_function_name(name: str) -> bool:
+    return name.isidentifier() and name.isascii() and not keyword.iskeyword(name)
+
+
+class HandlerImports:
+    """Imports handler modules with the project root first on `sys.path`, once per module."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._results: dict[str, ModuleType | str] = {}
+
+    def module(self, name: str) -> ModuleType | str:
+        """The imported module, or a one-line description of why the import failed."""
+        if name not in self._results:
+            self._results[name] = self._import(name)
+        return self._results[name]
+
+    def function(self, ref: HandlerRef) -> Any:
+        """The attribute `ref` names, or None when the module or the attribute is missing."""
+        module = self.module(ref.module)
+        return None if isinstance(module, str) else getattr(module, ref.function, None)
+
+    def _import(self, name: str) -> ModuleType | str:
+        entry = str(self.root.resolve())
+        sys.path.insert(0, entry)
+        importlib.invalidate_caches()
+        try:
+            with contextlib.redirect_stdout(sys.stderr):
+                return importlib.import_module(name)
+        except (Exception, SystemExit) as exc:
+            return one_line(exc)
+        finally:
+            with contextlib.suppress(ValueError):
+                sys.path.remove(entry)
+
+
+def one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
+
+
+def signature(obj: Any) -> inspect.Signature | None:
+    try:
+        return inspect.signature(obj)
+    except (TypeError, ValueError):
+        return None
+
+
+def _float(*values: Any) -> float:
+    return float(next(v for v in values if v is not None))
+
+
+class _Lowering:
+    def __init__(self, sources: Sources, catalog: Document) -> None:
+        self.doc = catalog
+        self.imports = HandlerImports(sources.root)
+        self.diagnostics: list[Diagnostic] = []
+
+    def span(self, path: KeyPath) -> ir.Span:
+        return self.doc.source_map.span(path)
+
+    def key_span(self, path: KeyPath) -> ir.Span:
+        return self.doc.source_map.key_span(path)
+
+    def catalog(self, source_hash: str) -> ir.Catalog:
+        data = self.doc.data
+        server = data["server"]
+        policies = data.get("policies") or {}
+        raw_defaults = data.get("defaults") or {}
+        defaults = ir.Defaults(
+            timeout=_float(raw_defaults.get("timeout"), DEFAULT_TIMEOUT),
+            breaker=raw_defaults.get("breaker"),
+            max_concurrency=int(raw_defaults.get("max_concurrency", DEFAULT_MAX_CONCURRENCY)),
+            span=self.span(("defaults",)) if "defaults" in data else None,
+        )
+        caches = tuple(
+            ir.CachePolicy(
+                name=name,
+                ttl=float(p["ttl"]),
+                max_entries=int(p.get("max_entries", 1024)),
+                span=self.key_span(("policies", "cache", name)),
+            )
+            for name, p in (policies.get("cache") or {}).items()
+        )
+        breakers = tuple(
+            ir.BreakerPolicy(
+                name=name,
+                failure_threshold=int(p.get("failure_threshold", 5)),
+                reset_timeout=_float(p.get("reset_timeout"), 30.0),
+                half_open_max_calls=int(p.get("half_open_max_calls", 1)),
+                span=self.key_span(("policies", "breaker", name)),
+            )
+            for name, p in (policies.get("breaker") or {}).items()
+        )
+        return ir.Catalog(
+            server=ir.Server(
+                name=server["name"],
+                version=server["version"],
+                title=server.get("title"),
+                instructions=server.get("instructions"),
+                span=self.span(("server",)),
+            ),
+            cache_policies=caches,
+            breaker_policies=breakers,
+            defaults=defaults,
+            tools=tuple(self.tool(entry, defaults) for entry in tool_entries(self.doc)),
+            source_hash=source_hash,
+        )
+
+    def tool(self, entry: ToolEntry, defaults: ir.Defaults) -> ir.Tool:
+        data = entry.data
+        max_concurrency = data.get("max_concurrency")
+        if max_concurrency is None:
+            max_concurrency = defaults.tool_max_concurrency or defaults.max_concurrency
+        return ir.Tool(
+            name=entry.name,
+            kind="master" if entry.master else "plain",
+            title=data.get("title"),
+            description=data.get("description"),
+            tags=entry.tags,
+            operations=tuple(self.operation(entry, op, defaults) for op in entry.operations),
+            module=ir.module_ident(entry.name),
+            span=self.key_span(entry.path),
+            max_concurrency=int(max_concurrency),
+        )
+
+    def operation(self, tool: ToolEntry, op: OpEntry, defaults: ir.Defaults) -> ir.Operation:
+        data = op.data
+        required = set(data.get("required") or ())
+        params = tuple(
+            ir.Param(
+                name=name,
+                schema=schema,
+                required=name in required,
+                span=self.key_span((*op.path, "params", name)),
+            )
+            for name, schema in op.params.items()
+        )
+        legacy = tuple(
+            ir.LegacyName(name=e.name, rename=e.rename, sunset=e.sunset, span=self.span(e.path))
+            for e in op.legacy
+        )
+        parts = (tool.name, op.name) if op.master else (tool.name,)
+        module, function, is_async, takes_ctx = self.handler(tool, op)
+        return ir.Operation(
+            name=op.name,
+            tool=tool.name,
+            description=data.get("description"),
+            params=params,
+            returns=data.get("returns"),
+            effect=data.get("effect", "write"),
+            idempotent=bool(data.get("idempotent", False)),
+            cache=data.get("cache"),
+            invalidates=tuple(data.get("invalidates") or ()),
+            breaker=data.get("breaker", defaults.breaker),  # an explicit null turns it off
+            timeout=_float(data.get("timeout"), tool.data.get("timeout"), defaults.timeout),
+            max_concurrency=data.get("max_concurrency") if op.master else None,
+            legacy=legacy,
+            handler_module=module,
+            handler_function=function,
+            handler_is_async=is_async,
+            handler_takes_context=takes_ctx,
+            py_name=ir.module_ident(op.name),
+            input_model=ir.class_ident(*parts, "Input"),
+            output_model=ir.class_ident(*parts, "Output") if "returns" in data else None,
+            span=self.key_span(op.path),
+        )
+
+    def handler(self, tool: ToolEntry, op: OpEntry) -> tuple[str, ir.PyIdent, bool, bool]:
+        ref = handler_ref(tool, op)
+        obj = self.imports.function(ref) if ref is not None else None
+        if ref is None or not usable_function_name(ref.function) or not callable(obj):
+            self.diagnostics.append(
+                error(
+                    self.key_span(op.path),
+                    "E041",
+                    f'the handler of operation "{op.name}" of '
+                    f'tool "{tool.name}" cannot be resolved',
+                    'name it with "handler"',
+                )
+            )
+            return "", ir.PyIdent("_"), False, False
+        sig = signature(obj)
+        takes_ctx = sig is not None and "ctx" in sig.parameters
+        is_async = inspect.iscoroutinefunction(obj)
+        return ref.module, ir.to_py_ident(ref.function), is_async, takes_ctx
+
+
+def profile(document: Document, server_name: str) -> ir.ClientProfile:
+    """One client Document as a `ClientProfile`; `{server}` in the name-rule prefix expanded."""
+    data = document.data
+    smap = document.source_map
+    select, exclude = data.get("select"), data.get("exclude") or {}
+    rule = data.get("name_rule") or {}
+    default = ir.NameRule()
+    name_rule = ir.NameRule(
+        max_length=int(rule.get("max_length", default.max_length)),
+        prefix=str(rule.get("prefix", "")).replace("{server}", server_name),
+        pattern=str(rule.get("pattern", default.pattern)),
+        span=smap.span(("name_rule",)) if "name_rule" in data else None,
+    )
+    return ir.ClientProfile(
+        name=data["client"],
+        path=document.path,
+        max_tools=data.get("max_tools"),
+        select_tools=tuple(select["tools"]) if select and "tools" in select else None,
+        select_tags=tuple(select["tags"]) if select and "tags" in select else None,
+        exclude_tools=tuple(exclude.get("tools") or ()),
+        exclude_tags=tuple(exclude.get("tags") or ()),
+        legacy=data.get("legacy", "accept"),
+        dialect=data.get("dialect", "flat"),
+        name_rule=name_rule,
+        rename=tuple((k, v) for k, v in (data.get("rename") or {}).items()),
+        max_list_bytes=data.get("max_list_bytes"),
+        span=smap.span(("client",)),
+        max_tools_span=smap.span(("max_tools",)) if "max_tools" in data else None,
+        max_list_bytes_span=smap.span(("max_list_bytes",)) if "max_list_bytes" in data else None,
+    )
+
+
+def lower(
+    sources: Sources,
+) -> tuple[tuple[ir.Catalog, tuple[ir.ClientProfile, ...]] | None, tuple[Diagnostic, ...]]:
+    """The IR of validated sources; None with diagnostics when something cannot be lowered."""
+    if sources.catalog is None:
+        return None, (
+            error(
+                ir.Span("tools.yaml", 1, 1),
+                "E006",
+                '"tools.yaml" was not loaded',
+                "fix the load errors first",
+            ),
+        )
+    lowering = _Lowering(sources, sources.catalog)
+    catalog = lowering.catalog(sources.source_hash)
+    if lowering.diagnostics:
+        return None, tuple(lowering.diagnostics)
+    profiles = tuple(profile(doc, catalog.server.name) for doc in sources.clients)
+    return (catalog, profiles), ()
