@@ -1,0 +1,106 @@
+"""code.search_functions: find Python functions by name or docstring, with `ast` (no imports)."""
+
+from __future__ import annotations
+
+import ast
+import os
+from pathlib import Path
+from typing import Any
+
+from runtime.errors import ToolError
+
+SKIP_DIRS = frozenset(
+    {".git", ".hg", ".venv", "venv", "__pycache__", "node_modules", ".tox", ".mypy_cache",
+     ".ruff_cache", ".pytest_cache", "build", "dist", ".eggs"}
+)  # fmt: skip
+MAX_FILES = 5000
+MAX_FILE_BYTES = 2 * 1024 * 1024
+
+
+def _files(root: Path) -> list[Path]:
+    if root.is_file():
+        return [root]
+    found: list[Path] = []
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.endswith(".egg-info"))
+        found.extend(Path(folder, n) for n in sorted(names) if n.endswith(".py"))
+    return found
+
+
+def _functions(tree: ast.AST) -> list[tuple[str, ast.FunctionDef | ast.AsyncFunctionDef, str]]:
+    """(qualified name, node, kind) for every function, methods included."""
+    out: list[tuple[str, ast.FunctionDef | ast.AsyncFunctionDef, str]] = []
+
+    def visit(node: ast.AST, prefix: str, in_class: bool) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
+                kind = "method" if in_class else "function"
+                if isinstance(child, ast.AsyncFunctionDef):
+                    kind = "async " + kind
+                out.append((prefix + child.name, child, kind))
+                visit(child, f"{prefix}{child.name}.<locals>.", False)
+            elif isinstance(child, ast.ClassDef):
+                visit(child, f"{prefix}{child.name}.", True)
+            else:
+                visit(child, prefix, in_class)
+
+    visit(tree, "", False)
+    return out
+
+
+def search_functions(
+    query: str, path: str = ".", match: str = "any", limit: int = 50
+) -> dict[str, Any]:
+    """Functions whose name or docstring contains `query` (case-insensitive)."""
+    needle = query.strip().casefold()
+    if not needle:
+        raise ToolError("the query is empty — pass part of a function name or docstring")
+    if match not in ("name", "docstring", "any"):
+        raise ToolError(f'unknown match "{match}" — use name, docstring or any')
+    root = Path(path).expanduser()
+    if not root.exists():
+        raise ToolError(f"{root} does not exist — pass a directory or a .py file")
+    files = _files(root)
+    truncated = len(files) > MAX_FILES
+    matches: list[dict[str, Any]] = []
+    skipped: list[str] = []
+    scanned = 0
+    for file in files[:MAX_FILES]:
+        try:
+            if file.stat().st_size > MAX_FILE_BYTES:
+                skipped.append(f"{file}: larger than {MAX_FILE_BYTES} bytes")
+                continue
+            tree = ast.parse(file.read_bytes(), filename=str(file))
+        except (OSError, SyntaxError, ValueError) as exc:
+            skipped.append(f"{file}: {type(exc).__name__}")
+            continue
+        scanned += 1
+        for qualname, node, kind in _functions(tree):
+            doc = ast.get_docstring(node) or ""
+            hit_name = needle in node.name.casefold()
+            hit_doc = needle in doc.casefold()
+            if (
+                (match == "name" and hit_name)
+                or (match == "docstring" and hit_doc)
+                or (match == "any" and (hit_name or hit_doc))
+            ):
+                matches.append(
+                    {
+                        "name": node.name,
+                        "qualname": qualname,
+                        "kind": kind,
+                        "path": str(file),
+                        "line": node.lineno,
+                        "signature": f"{node.name}({ast.unparse(node.args)})",
+                        "docstring": doc.strip().splitlines()[0] if doc.strip() else "",
+                    }
+                )
+    matches.sort(key=lambda m: (m["name"].casefold() != needle, m["path"], m["line"]))
+    return {
+        "query": query,
+        "matches": matches[:limit],
+        "total": len(matches),
+        "files_scanned": scanned,
+        "skipped": skipped[:50],
+        "truncated": truncated,
+    }
