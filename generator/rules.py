@@ -36,6 +36,7 @@ from generator.source import Document, KeyPath
 
 MCP_NAME = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
 _PARAM_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+_JSON_TYPES = ("array", "boolean", "integer", "null", "number", "object", "string")
 RESERVED_PARAMS = frozenset({"operation", "ctx"}) | frozenset(dir(pydantic.BaseModel))
 
 
@@ -266,6 +267,15 @@ def schemas_are_valid(ctx: Context) -> Iterator[Diagnostic]:
             except SchemaError as exc:
                 where = (*path, *exc.absolute_path)
                 message = " ".join(exc.message.split())
+                if where[-1:] == ("type",) and isinstance(exc.instance, str):
+                    hint = _hint(exc.instance, _JSON_TYPES, "use one of " + _quoted(_JSON_TYPES))
+                    yield error(
+                        ctx.at(where),
+                        "E025",
+                        f'{label} of {_op_label(op)} has the unknown type "{exc.instance}"',
+                        hint,
+                    )
+                    continue
                 yield error(
                     ctx.at(where),
                     "E025",
@@ -293,16 +303,21 @@ def schemas_are_valid(ctx: Context) -> Iterator[Diagnostic]:
                     )
 
 
+def param_name_problem(name: str) -> str | None:
+    """Why `name` cannot be a parameter (a model field and a handler keyword), or None."""
+    if not _PARAM_NAME.match(name):
+        return "is not a Python identifier that starts with a letter"
+    if keyword.iskeyword(name):
+        return "is a Python keyword"
+    if name.startswith("model_") or name in RESERVED_PARAMS:
+        return "is reserved (operation, ctx, model_*, pydantic.BaseModel attributes)"
+    return None
+
+
 def param_names_usable(ctx: Context) -> Iterator[Diagnostic]:
     for _, op in ctx.ops():
         for name in op.params:
-            why = None
-            if not _PARAM_NAME.match(name):
-                why = "is not a Python identifier that starts with a letter"
-            elif keyword.iskeyword(name):
-                why = "is a Python keyword"
-            elif name.startswith("model_") or name in RESERVED_PARAMS:
-                why = "is reserved (operation, ctx, model_*, pydantic.BaseModel attributes)"
+            why = param_name_problem(name)
             if why:
                 yield error(
                     ctx.key_at((*op.path, "params", name)),
@@ -481,7 +496,8 @@ def handler_functions_exist(ctx: Context) -> Iterator[Diagnostic]:
             yield error(
                 span,
                 "E041",
-                f"{_op_label(op)} cannot be a Python function name",
+                f'{_op_label(op)} names no handler function and "{op.name}" is not a Python '
+                "function name",
                 'add "handler: module:function" to the operation',
             )
             continue
@@ -519,7 +535,7 @@ def handler_signatures_fit(ctx: Context) -> Iterator[Diagnostic]:
             if p.kind in (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
         }
         for name in op.params:
-            if name not in keywords and not var_kw:
+            if name not in keywords and not var_kw and param_name_problem(name) is None:
                 yield error(
                     ctx.key_at((*op.path, "params", name)),
                     "E042",

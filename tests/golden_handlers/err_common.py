@@ -1,0 +1,17 @@
+"""Handlers shared by the golden error cases whose handlers are fine."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def add(text: str) -> dict[str, Any]:
+    return {"text": text}
+
+
+def get(note_id: str) -> dict[str, Any]:
+    return {"note_id": note_id}
+
+
+def search(query: str) -> dict[str, Any]:
+    return {"query": query}

@@ -1,0 +1,7 @@
+"""Handlers for the duplicate-operation golden case."""
+
+from __future__ import annotations
+
+
+def get_all() -> list[str]:
+    return []
