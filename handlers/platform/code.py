@@ -49,14 +49,14 @@ def _functions(tree: ast.AST) -> list[tuple[str, ast.FunctionDef | ast.AsyncFunc
 
 
 def search_functions(
-    query: str, path: str = ".", match: str = "any", limit: int = 50
+    query: str, path: str = ".", search_in: str = "any", limit: int = 50
 ) -> dict[str, Any]:
     """Functions whose name or docstring contains `query` (case-insensitive)."""
     needle = query.strip().casefold()
     if not needle:
         raise ToolError("the query is empty — pass part of a function name or docstring")
-    if match not in ("name", "docstring", "any"):
-        raise ToolError(f'unknown match "{match}" — use name, docstring or any')
+    if search_in not in ("name", "docstring", "any"):
+        raise ToolError(f'unknown search_in "{search_in}" — use name, docstring or any')
     root = Path(path).expanduser()
     if not root.exists():
         raise ToolError(f"{root} does not exist — pass a directory or a .py file")
@@ -79,11 +79,8 @@ def search_functions(
             doc = ast.get_docstring(node) or ""
             hit_name = needle in node.name.casefold()
             hit_doc = needle in doc.casefold()
-            if (
-                (match == "name" and hit_name)
-                or (match == "docstring" and hit_doc)
-                or (match == "any" and (hit_name or hit_doc))
-            ):
+            wanted = {"name": hit_name, "docstring": hit_doc, "any": hit_name or hit_doc}
+            if wanted[search_in]:
                 matches.append(
                     {
                         "name": node.name,
