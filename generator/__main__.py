@@ -1,0 +1,110 @@
+"""CLI: `python -m generator generate|check [--root DIR] [--format text|json]`.
+
+Diagnostics go to stderr; the per-client table (and, for `check`, the diff) to stdout.
+Exit 0 when clean, 1 on user errors or a stale generated/, 2 on an internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+import traceback
+from pathlib import Path
+
+from generator.diagnostics import render_json, render_text
+from generator.ir import ClientBuild
+
+
+def _row(build: ClientBuild) -> dict[str, object]:
+    p = build.profile
+    over_tools = p.max_tools is not None and build.count > p.max_tools
+    over_bytes = p.max_list_bytes is not None and build.list_bytes > p.max_list_bytes
+    return {
+        "client": p.name,
+        "exposed": len(build.tools),
+        "counted": build.count,
+        "limit": p.max_tools,
+        "bytes": build.list_bytes,
+        "budget": p.max_list_bytes,
+        "status": "OVER" if over_tools or over_bytes else "ok",
+    }
+
+
+def table(builds: tuple[ClientBuild, ...]) -> str:
+    heads = ["client", "tools exposed", "counted", "limit", "tools/list bytes", "budget", "status"]
+    rows = [[str(v if v is not None else "-") for v in _row(b).values()] for b in builds]
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(heads)]
+
+    def line(cells: list[str]) -> str:
+        first = cells[0].ljust(widths[0])
+        rest = [c.rjust(w) for c, w in zip(cells[1:], widths[1:], strict=True)]
+        return "  ".join([first, *rest]).rstrip()
+
+    return "\n".join([line(heads), *(line(r) for r in rows)]) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__)
+    parser.add_argument("command", choices=["generate", "check"])
+    parser.add_argument("--root", type=Path, default=Path("."), help="project root")
+    parser.add_argument("--format", choices=["text", "json"], default="text")
+    parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    args = parser.parse_args(argv)
+    start = time.perf_counter()
+
+    def progress(message: str) -> None:
+        if not args.quiet:
+            print(message, file=sys.stderr, flush=True)
+
+    try:
+        from generator import build
+
+        result = build(args.root, check=args.command == "check", progress=progress)
+    except Exception:
+        print("toolc: internal error, please report it with this traceback:", file=sys.stderr)
+        traceback.print_exc(file=sys.stderr)
+        return 2
+
+    render = render_json if args.format == "json" else render_text
+    if result.diagnostics or args.format == "json":
+        sys.stderr.write(render(result.diagnostics))
+    if args.format == "json":
+        doc = {
+            "ok": result.ok,
+            "stale": result.stale,
+            "clients": [_row(b) for b in result.builds],
+            "changed": list(result.written.changed) if result.written else [],
+            "deleted": list(result.written.deleted) if result.written else [],
+        }
+        sys.stdout.write(json.dumps(doc, indent=2, sort_keys=True) + "\n")
+    elif result.builds:
+        sys.stdout.write(table(result.builds))
+    if not result.ok:
+        return 1
+    elapsed = time.perf_counter() - start
+    written = result.written
+    if args.command == "check":
+        if written is not None and written.stale:
+            if args.format == "text":
+                sys.stdout.write(written.diff)
+            print(
+                f"toolc: generated/ is stale ({len(written.changed)} changed, "
+                f"{len(written.deleted)} stale files) — run `make generate` and commit.",
+                file=sys.stderr,
+            )
+            return 1
+        progress(f"toolc: generated/ is up to date ({elapsed:.2f}s)")
+        return 0
+    if written is not None:
+        reused = ", models reused" if result.models_reused else ""
+        progress(
+            f"toolc: {len(written.changed)} written, {len(written.deleted)} deleted"
+            f"{reused} ({elapsed:.2f}s)"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,47 @@
+"""generated/manifest.json: hashes of inputs and outputs; the runtime's reload trigger.
+
+Emitted after formatting, because it hashes the final bytes of every other generated file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from generator.emit import GENERATED, OutputFile
+from generator.emit.views import json_text
+
+FORMAT = 1
+PATH = f"{GENERATED}/manifest.json"
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def emit_manifest(
+    files: Iterable[OutputFile], inputs: Mapping[str, str], models_key: str
+) -> OutputFile:
+    """`inputs`: path -> sha256 of each input file."""
+    doc = {
+        "format": FORMAT,
+        "inputs": dict(sorted(inputs.items())),
+        "files": {f.path: sha256(f.text) for f in sorted(files, key=lambda f: f.path)},
+        "models_key": models_key,
+    }
+    return OutputFile(path=PATH, text=json_text(doc), formatted=True)
+
+
+def parse_manifest(text: str | None) -> dict[str, Any] | None:
+    """The previous manifest, or None when it is missing or unreadable."""
+    if text is None:
+        return None
+    try:
+        doc = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        return None
+    return doc

@@ -1,0 +1,237 @@
+"""View objects for the templates: every name and import decided here, in Python.
+
+Templates only loop and print. Identifiers reach templates as validated `PyIdent`s (or dotted
+paths of them); every other YAML string goes through the `py` / `json` literal filters.
+"""
+
+from __future__ import annotations
+
+import builtins
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from generator.emit import HEADER
+from generator.ir import Catalog, ClientBuild, PyIdent, Tool, to_py_ident
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+def py_literal(value: Any) -> str:
+    """A Python literal for a JSON-like value; strings via repr, so nothing can escape."""
+    if value is None or isinstance(value, bool):
+        return repr(value)
+    if isinstance(value, int):
+        return repr(int(value))
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"cannot emit non-finite number {value!r}")
+        return repr(value)
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(py_literal(v) for v in value) + "]"
+    if isinstance(value, dict):
+        items = ", ".join(f"{py_literal(k)}: {py_literal(v)}" for k, v in value.items())
+        return "{" + items + "}"
+    raise TypeError(f"cannot emit {type(value).__name__} as a literal")
+
+
+def json_text(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+
+
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["py"] = py_literal
+    return env
+
+
+def _fresh(name: str, taken: set[str]) -> PyIdent:
+    while name in taken:
+        name += "_"
+    taken.add(name)
+    return to_py_ident(name)
+
+
+# --- dispatch/<tool_module>.py ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class HandlerImport:
+    package: str | None  # dotted path of PyIdents, or None for a top-level module
+    name: PyIdent
+    alias: PyIdent
+
+
+@dataclass(frozen=True, slots=True)
+class DispatchFunction:
+    key: str  # operation name, printed through `py`
+    name: PyIdent
+    is_async: bool
+    handler: PyIdent  # alias of the handler module
+    function: PyIdent
+    call_args: tuple[str, ...]  # "title=args.title", built only from PyIdents
+    input_model: PyIdent
+    output_model: PyIdent | None
+
+
+@dataclass(frozen=True, slots=True)
+class DispatchView:
+    header: str
+    tool: str
+    module: PyIdent
+    models: PyIdent  # alias of the models module
+    imports: tuple[HandlerImport, ...]
+    functions: tuple[DispatchFunction, ...]
+
+
+# Names a dispatch module uses or should not shadow; an operation named `list` becomes `list_`.
+_RESERVED = frozenset({"OPERATIONS", "annotations", "Any", "Final", *dir(builtins)})
+
+
+def dispatch_view(tool: Tool) -> DispatchView:
+    taken: set[str] = set(_RESERVED)
+    names = [_fresh(op.py_name, taken) for op in tool.operations]
+    models = _fresh("models", taken)
+    aliases: dict[str, PyIdent] = {}
+    imports: list[HandlerImport] = []
+    for op in tool.operations:
+        if op.handler_module in aliases:
+            continue
+        parts = [to_py_ident(p) for p in op.handler_module.split(".")]
+        alias = _fresh(f"h{len(imports)}", taken)
+        aliases[op.handler_module] = alias
+        package = ".".join(parts[:-1]) or None
+        imports.append(HandlerImport(package=package, name=parts[-1], alias=alias))
+    functions: list[DispatchFunction] = []
+    for op, name in zip(tool.operations, names, strict=True):
+        args = [f"{to_py_ident(p.name)}=args.{to_py_ident(p.name)}" for p in op.params]
+        if op.handler_takes_context:
+            args.append("ctx=ctx")
+        functions.append(
+            DispatchFunction(
+                key=op.name,
+                name=name,
+                is_async=op.handler_is_async,
+                handler=aliases[op.handler_module],
+                function=to_py_ident(op.handler_function),
+                call_args=tuple(args),
+                input_model=to_py_ident(op.input_model),
+                output_model=to_py_ident(op.output_model) if op.output_model else None,
+            )
+        )
+    return DispatchView(
+        header=HEADER,
+        tool=tool.name,
+        module=to_py_ident(tool.module),
+        models=models,
+        imports=tuple(imports),
+        functions=tuple(functions),
+    )
+
+
+# --- clients/<client>/build.py ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class BuildView:
+    header: str
+    tables: tuple[tuple[PyIdent, str, Any], ...]  # (NAME, annotation, value)
+
+
+def _tool_concurrency(catalog: Catalog, tool: Tool) -> int:
+    d = catalog.defaults
+    limit = tool.max_concurrency or d.tool_max_concurrency or d.max_concurrency
+    per_op = [op.max_concurrency for op in tool.operations if op.max_concurrency is not None]
+    return min([limit, *per_op])
+
+
+def build_view(catalog: Catalog, build: ClientBuild) -> BuildView:
+    profile = build.profile
+    server = catalog.server
+    tools: dict[str, Any] = {}
+    names: dict[str, str] = {}
+    legacy: dict[str, Any] = {}
+    renames = dict(profile.rename)
+    for tool in build.tools:
+        ops: dict[str, Any] = {}
+        for op in tool.operations:
+            ops[op.name] = {
+                "effect": op.effect,
+                "idempotent": op.idempotent,
+                "cache": op.cache,
+                "invalidates": list(op.invalidates),
+                "breaker": op.breaker,
+                "timeout": float(op.timeout),
+                "params": [p.name for p in op.params],
+                "required": list(op.required),
+            }
+            for old in op.legacy:
+                legacy[old.name] = {
+                    "tool": tool.name,
+                    "operation": op.name,
+                    "rename": dict(old.rename),
+                    "sunset": old.sunset,
+                    "listed": profile.legacy == "list",
+                }
+        tools[tool.name] = {
+            "kind": tool.kind,
+            "module": tool.module,
+            "max_concurrency": _tool_concurrency(catalog, tool),
+            "operations": ops,
+        }
+        names[renames.get(tool.name, tool.name)] = tool.name
+        names.setdefault(tool.name, tool.name)
+    tables: list[tuple[PyIdent, str, Any]] = [
+        (to_py_ident("FORMAT"), "int", 1),
+        (to_py_ident("CLIENT"), "str", profile.name),
+        (
+            to_py_ident("SERVER"),
+            "dict[str, str | None]",
+            {
+                "name": server.name,
+                "version": server.version,
+                "title": server.title,
+                "instructions": server.instructions,
+            },
+        ),
+        (to_py_ident("DIALECT"), "str", profile.dialect),
+        (to_py_ident("LEGACY_MODE"), "str", profile.legacy),
+        (to_py_ident("MAX_CONCURRENCY"), "int", catalog.defaults.max_concurrency),
+        (
+            to_py_ident("CACHE_POLICIES"),
+            "dict[str, dict[str, Any]]",
+            {
+                c.name: {"ttl": float(c.ttl), "max_entries": c.max_entries}
+                for c in catalog.cache_policies
+            },
+        ),
+        (
+            to_py_ident("BREAKER_POLICIES"),
+            "dict[str, dict[str, Any]]",
+            {
+                b.name: {
+                    "failure_threshold": b.failure_threshold,
+                    "reset_timeout": float(b.reset_timeout),
+                    "half_open_max_calls": b.half_open_max_calls,
+                }
+                for b in catalog.breaker_policies
+            },
+        ),
+        (to_py_ident("TOOLS"), "dict[str, dict[str, Any]]", tools),
+        (to_py_ident("NAMES"), "dict[str, str]", names),
+        (to_py_ident("LEGACY"), "dict[str, dict[str, Any]]", legacy),
+    ]
+    return BuildView(header=HEADER, tables=tuple(tables))

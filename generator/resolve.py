@@ -1,0 +1,364 @@
+"""Stage 4: one client's view of the catalog.
+
+`resolve(catalog, profile)` selects the client's tools (select by tool names and tags, then
+exclude; declaration order), applies the client's renames, builds the exact `tools/list` entries
+(flat or union dialect, listed legacy aliases), counts what counts toward `max_tools`, measures the
+compact payload, and reports E031 (max_tools), E032 (name_rule), E033 (max_list_bytes), E027 (two
+entries the client sees share a name) and W002 (nothing exposed).
+
+The build is returned even when it breaks a limit, so the CLI can still print the client's table;
+the driver stops on the diagnostics.
+
+Flat dialect, same parameter name in several operations: when the schemas differ only in
+annotations (`description`, `title`, `examples`, `$comment`), the first declaration wins; otherwise
+the property becomes `{"anyOf": [<each distinct schema, declaration order>]}`, so the listed
+schema accepts exactly what at least one operation accepts, and the operation's Input model
+enforces the precise one at call time.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+
+from generator.diagnostics import Diagnostic, Note, error
+from generator.ir import (
+    Catalog,
+    ClientBuild,
+    ClientProfile,
+    ExposedTool,
+    JsonSchema,
+    JsonValue,
+    LegacyName,
+    Operation,
+    Span,
+    Tool,
+)
+
+_ANNOTATION_KEYS = frozenset({"description", "title", "examples", "$comment"})
+
+
+def resolve(
+    catalog: Catalog, profile: ClientProfile
+) -> tuple[ClientBuild | None, tuple[Diagnostic, ...]]:
+    tools = select(catalog, profile)
+    renames = dict(profile.rename)
+    exposed: list[ExposedTool] = []
+    for tool in tools:
+        visible = renames.get(tool.name, tool.name)
+        exposed.append(
+            ExposedTool(
+                name=visible,
+                tool=tool.name,
+                operation=None,
+                legacy=None,
+                definition=tool_entry(tool, visible, profile.dialect),
+            )
+        )
+        if profile.legacy == "list":
+            for op in tool.operations:
+                for old in op.legacy:
+                    exposed.append(
+                        ExposedTool(
+                            name=old.name,
+                            tool=tool.name,
+                            operation=op.name,
+                            legacy=old,
+                            definition=legacy_entry(tool, visible, op, old),
+                        )
+                    )
+    build = ClientBuild(
+        profile=profile,
+        tools=tools,
+        exposed=tuple(exposed),
+        count=len(exposed),
+        list_bytes=len(list_payload(exposed)),
+    )
+    diags = [*_check_names(catalog, build), *_check_limits(build)]
+    if not exposed:
+        diags.append(
+            Diagnostic(
+                profile.span,
+                "W002",
+                f'client "{profile.name}" exposes no tools — check its select and exclude lists.',
+            )
+        )
+    return build, tuple(diags)
+
+
+def select(catalog: Catalog, profile: ClientProfile) -> tuple[Tool, ...]:
+    """Selected tools in declaration order: select (names or tags), then exclude."""
+    out = [tool for tool in catalog.tools if profile.selects(tool)]
+    return tuple(out)
+
+
+def list_payload(exposed: Iterable[ExposedTool]) -> bytes:
+    """The compact tools/list result, as `max_list_bytes` measures it."""
+    doc = {"tools": [e.definition for e in exposed]}
+    text = json.dumps(doc, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
+    return text.encode("utf-8")
+
+
+# --- tools/list entries -------------------------------------------------------------------
+
+
+def hints(operations: Iterable[Operation]) -> dict[str, bool]:
+    ops = tuple(operations)
+    return {
+        "readOnlyHint": all(op.effect == "read" for op in ops),
+        "destructiveHint": any(op.effect == "destructive" for op in ops),
+        "idempotentHint": all(op.idempotent for op in ops),
+    }
+
+
+def object_schema(properties: dict[str, JsonValue], required: Iterable[str]) -> JsonSchema:
+    schema: JsonSchema = {"type": "object", "properties": properties}
+    req = list(required)
+    if req:
+        schema["required"] = req
+    schema["additionalProperties"] = False
+    return schema
+
+
+def output_schema(ops: tuple[Operation, ...]) -> JsonSchema | None:
+    """The entry's outputSchema: only when every operation declares `returns`."""
+    if not ops or any(op.returns is None for op in ops):
+        return None
+    distinct = _distinct(op.returns for op in ops if op.returns is not None)
+    if len(distinct) == 1:
+        only: JsonSchema = distinct[0]
+        return only
+    return {"type": "object", "anyOf": distinct}
+
+
+def tool_entry(tool: Tool, visible: str, dialect: str) -> JsonValue:
+    ops = tool.operations
+    entry: dict[str, JsonValue] = {"name": visible}
+    if tool.title is not None:
+        entry["title"] = tool.title
+    if tool.kind == "plain":
+        op = ops[0]
+        description = tool.description or op.description
+        schema = object_schema({p.name: p.schema for p in op.params}, op.required)
+    elif dialect == "union":
+        description = tool.description
+        schema = {"type": "object", "oneOf": [_union_branch(op) for op in ops]}
+    else:
+        description = _flat_description(tool)
+        schema = object_schema(_flat_properties(ops), ["operation"])
+    if description:
+        entry["description"] = description
+    entry["inputSchema"] = schema
+    out = output_schema(ops)
+    if out is not None:
+        entry["outputSchema"] = out
+    entry["annotations"] = hints(ops)
+    return entry
+
+
+def legacy_entry(tool: Tool, visible: str, op: Operation, old: LegacyName) -> JsonValue:
+    """A listed legacy alias: the operation's parameters under their old names."""
+    wire = {new: old_arg for old_arg, new in old.rename}
+    target = visible if tool.kind == "plain" else f'{visible}" operation "{op.name}'
+    description = f'Deprecated: use "{target}" instead.'
+    if old.sunset:
+        description += f" Removed after {old.sunset}."
+    if op.description:
+        description += " " + op.description
+    entry: dict[str, JsonValue] = {
+        "name": old.name,
+        "description": description,
+        "inputSchema": object_schema(
+            {wire.get(p.name, p.name): p.schema for p in op.params},
+            (wire.get(r, r) for r in op.required),
+        ),
+    }
+    out = output_schema((op,))
+    if out is not None:
+        entry["outputSchema"] = out
+    entry["annotations"] = hints((op,))
+    return entry
+
+
+def _union_branch(op: Operation) -> JsonSchema:
+    props: dict[str, JsonValue] = {"operation": {"const": op.name}}
+    props.update({p.name: p.schema for p in op.params})
+    branch: JsonSchema = {}
+    if op.description:
+        branch["description"] = op.description
+    branch["properties"] = props
+    branch["required"] = ["operation", *op.required]
+    branch["additionalProperties"] = False
+    return branch
+
+
+def _flat_properties(ops: tuple[Operation, ...]) -> dict[str, JsonValue]:
+    props: dict[str, JsonValue] = {"operation": {"type": "string", "enum": [op.name for op in ops]}}
+    seen: dict[str, list[JsonSchema]] = {}
+    for op in ops:
+        for p in op.params:
+            seen.setdefault(p.name, []).append(p.schema)
+    for name, schemas in seen.items():
+        structural = _distinct(_strip_annotations(s) for s in schemas)
+        if len(structural) == 1:
+            props[name] = schemas[0]
+        else:
+            props[name] = {"anyOf": _distinct(schemas)}
+    return props
+
+
+def _flat_description(tool: Tool) -> str:
+    lines = [tool.description] if tool.description else []
+    lines.append('Set "operation" to one of:')
+    for op in tool.operations:
+        params = ", ".join(p.name if p.required else p.name + "?" for p in op.params)
+        line = f"- {op.name}({params})"
+        if op.description:
+            line += ": " + op.description
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _strip_annotations(schema: JsonValue) -> JsonValue:
+    if isinstance(schema, dict):
+        return {k: _strip_annotations(v) for k, v in schema.items() if k not in _ANNOTATION_KEYS}
+    if isinstance(schema, list):
+        return [_strip_annotations(v) for v in schema]
+    return schema
+
+
+def _distinct(schemas: Iterable[JsonValue]) -> list[JsonValue]:
+    seen: set[str] = set()
+    out: list[JsonValue] = []
+    for s in schemas:
+        key = json.dumps(s, sort_keys=True)
+        if key not in seen:
+            seen.add(key)
+            out.append(s)
+    return out
+
+
+# --- checks -------------------------------------------------------------------------------
+
+
+def _entry_span(catalog: Catalog, entry: ExposedTool) -> Span:
+    if entry.legacy is not None:
+        return entry.legacy.span
+    tool = catalog.tool(entry.tool)
+    assert tool is not None, entry.tool
+    return tool.span
+
+
+def _check_names(catalog: Catalog, build: ClientBuild) -> list[Diagnostic]:
+    profile = build.profile
+    rule = profile.name_rule
+    span = rule.span or profile.span
+    prefix = rule.prefix.replace("{server}", catalog.server.name)
+    pattern = re.compile(rule.pattern)
+    file = profile.path
+    diags: list[Diagnostic] = []
+    first: dict[str, ExposedTool] = {}
+    for entry in build.exposed:
+        full = prefix + entry.name
+        if entry.legacy is not None:
+            fix = f'shorten the legacy name or set "legacy: accept" in {file}'
+        else:
+            fix = f'add "rename: {{{entry.tool}: <shorter name>}}" in {file}'
+        note = Note(_entry_span(catalog, entry), f'"{entry.name}" is declared here.')
+        if len(full) > rule.max_length:
+            diags.append(
+                error(
+                    span,
+                    "E032",
+                    f'client "{profile.name}" sees the tool name "{full}" ({len(full)} '
+                    f"characters), its name_rule allows {rule.max_length}",
+                    fix,
+                    note,
+                )
+            )
+        if not pattern.search(entry.name):
+            diags.append(
+                error(
+                    span,
+                    "E032",
+                    f'client "{profile.name}" sees the tool name "{entry.name}", which does '
+                    f"not match its name_rule pattern {rule.pattern!r}",
+                    fix,
+                    note,
+                )
+            )
+        if entry.name in first:
+            other = first[entry.name]
+            diags.append(
+                error(
+                    profile.span,
+                    "E027",
+                    f'client "{profile.name}" would list two tools named "{entry.name}" '
+                    f'("{other.tool}" and "{entry.tool}")',
+                    f"rename one of them in {file}",
+                    Note(_entry_span(catalog, other), f'"{entry.name}" is first declared here.'),
+                    note,
+                )
+            )
+        else:
+            first[entry.name] = entry
+    return diags
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _describe(entry: ExposedTool, build: ClientBuild) -> str:
+    if entry.legacy is not None:
+        return (
+            f'counted: "{entry.name}" (listed legacy alias of "{entry.tool}" "{entry.operation}").'
+        )
+    tool = next(t for t in build.tools if t.name == entry.tool)
+    if tool.kind == "plain":
+        return f'counted: "{entry.name}" (plain tool).'
+    return f'counted: "{entry.name}" (master tool, {_plural(len(tool.operations), "operation")}).'
+
+
+def _check_limits(build: ClientBuild) -> list[Diagnostic]:
+    profile = build.profile
+    diags: list[Diagnostic] = []
+    spans = {t.name: t.span for t in build.tools}
+    if profile.max_tools is not None and build.count > profile.max_tools:
+        over = build.count - profile.max_tools
+        notes = [
+            Note(e.legacy.span if e.legacy else spans[e.tool], _describe(e, build))
+            for e in build.exposed
+        ]
+        diags.append(
+            error(
+                profile.max_tools_span or profile.span,
+                "E031",
+                f'client "{profile.name}" exposes {build.count} tools, '
+                f"limit is {profile.max_tools}",
+                f"exclude {_plural(over, 'tool')} or raise max_tools",
+                *notes,
+            )
+        )
+    budget = profile.max_list_bytes
+    if budget is not None and build.list_bytes > budget:
+        sizes = sorted(
+            ((len(list_payload((e,))) - len(b'{"tools":[]}'), e) for e in build.exposed),
+            key=lambda pair: (-pair[0], pair[1].name),
+        )
+        notes = [
+            Note(e.legacy.span if e.legacy else spans[e.tool], f'"{e.name}" takes {n} bytes.')
+            for n, e in sizes[:5]
+        ]
+        diags.append(
+            error(
+                profile.max_list_bytes_span or profile.span,
+                "E033",
+                f'client "{profile.name}" gets a tools/list of {build.list_bytes} bytes, '
+                f"max_list_bytes is {budget}",
+                "exclude tools, shorten descriptions or raise max_list_bytes",
+                *notes,
+            )
+        )
+    return diags
