@@ -214,8 +214,9 @@ def describe(path: KeyPath) -> str:
     owner = _owner(path[:-1])
     last = path[-1]
     if isinstance(last, int):
-        parent = describe(path[:-1])
-        return f"item {last + 1} of {parent}"
+        return f"item {last + 1} of {describe(path[:-1])}"
+    if len(path) >= 2 and isinstance(path[-2], int):
+        return f'"{last}" of {describe(path[:-1])}'
     if len(path) >= 2 and path[-2] == "params":
         head = f'parameter "{last}"'
         return f"{head} of {owner}" if owner else head
