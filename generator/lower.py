@@ -11,6 +11,7 @@ import contextlib
 import importlib
 import inspect
 import keyword
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -155,7 +156,8 @@ class HandlerImports:
             with contextlib.redirect_stdout(sys.stderr):
                 return importlib.import_module(name)
         except (Exception, SystemExit) as exc:
-            return one_line(exc)
+            # keep messages free of this machine's paths: "(/abs/root/pkg/m.py)" -> "(pkg/m.py)"
+            return one_line(exc).replace(entry + os.sep, "")
         finally:
             with contextlib.suppress(ValueError):
                 sys.path.remove(entry)

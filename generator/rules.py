@@ -9,6 +9,7 @@ from __future__ import annotations
 import inspect
 import keyword
 import re
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -444,7 +445,9 @@ def name_rules_valid(ctx: Context) -> Iterator[Diagnostic]:
         rule = doc.data.get("name_rule") or {}
         if "pattern" in rule:
             try:
-                re.compile(rule["pattern"])
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    re.compile(rule["pattern"])
             except re.error as exc:
                 yield error(
                     doc.source_map.span(("name_rule", "pattern")),
