@@ -60,19 +60,49 @@ def available_clients(root: Path) -> list[str]:
     return sorted(p.name for p in base.iterdir() if (p / "build.py").is_file())
 
 
-def _client_inputs(root: Path) -> dict[str, str]:
-    """Client name -> its YAML path (clients/x.yaml), from the compiler when it exposes them."""
-    return {}
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Validation:
+    ok: bool
+    text: str  # diagnostics and verdict lines for stderr
+    inputs: dict[str, str]  # client name -> its YAML file, "clients/cursor.yaml"
 
 
-def validate(root: Path) -> tuple[bool, str]:
-    """Run `check`: (ok, text to print). Not ok on any error diagnostic or a stale generated/."""
-    return True, ""
+def validate(root: Path) -> Validation:
+    """What `check` does, without printing a table: refuse on any error or a stale generated/."""
+    from generator import build
+    from generator.diagnostics import render_text
+
+    result = build(root, check=True)
+    lines = [render_text(result.diagnostics)] if result.diagnostics else []
+    for b in result.builds:
+        p = b.profile
+        over = (p.max_tools is not None and b.count > p.max_tools) or (
+            p.max_list_bytes is not None and b.list_bytes > p.max_list_bytes
+        )
+        if over:
+            lines.append(f'dist: client "{p.name}" is over its limits — not building it.\n')
+    if result.ok and result.stale and result.written is not None:
+        lines.append(
+            f"dist: generated/ is stale ({len(result.written.changed)} changed, "
+            f"{len(result.written.deleted)} stale files) — run make generate and commit.\n"
+        )
+    inputs = {b.profile.name: b.profile.path for b in result.builds}
+    return Validation(ok=result.ok and not result.stale, text="".join(lines), inputs=inputs)
 
 
-def package(root: Path, out: Path, clients: Sequence[str], *, quiet: bool = False) -> list[Built]:
-    """Build the wheels and snippets of `clients` into `out`. Raises PlanError on bad input."""
-    inputs = _client_inputs(root)
+def package(
+    root: Path,
+    out: Path,
+    clients: Sequence[str],
+    *,
+    inputs: dict[str, str] | None = None,
+    quiet: bool = False,
+) -> list[Built]:
+    """Build the wheels and snippets of `clients` into `out`. Raises PlanError on bad input.
+
+    `inputs` maps a client to its YAML file, to keep that file's hash in the wheel's manifest.
+    """
+    inputs = inputs or {}
     plans: list[Plan] = [plan(root, c, inputs.get(c)) for c in clients]
     out.mkdir(parents=True, exist_ok=True)
 
@@ -109,10 +139,10 @@ def run(root: Path, out: Path | None, clients: Sequence[str] | None) -> int:
             file=sys.stderr,
         )
         return 1
-    ok, text = validate(root)
-    if text:
-        print(text, file=sys.stderr, end="" if text.endswith("\n") else "\n")
-    if not ok:
+    checked = validate(root)
+    if checked.text:
+        print(checked.text, file=sys.stderr, end="")
+    if not checked.ok:
         print("dist: refusing to build — fix the errors above first.", file=sys.stderr)
         return 1
     present = available_clients(root)
@@ -129,7 +159,7 @@ def run(root: Path, out: Path | None, clients: Sequence[str] | None) -> int:
         print("dist: generated/clients/ holds no client — run make generate.", file=sys.stderr)
         return 1
     try:
-        built = package(root, out, wanted)
+        built = package(root, out, wanted, inputs=checked.inputs)
     except PlanError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -20,6 +20,7 @@ HOSTS: dict[str, tuple[str, ...]] = {
     "vscode": ("vscode",),
     "vs-code": ("vscode",),
     "copilot": ("vscode",),
+    "windsurf": ("windsurf",),
 }
 
 
@@ -48,6 +49,10 @@ def snippets(plan: Plan) -> dict[str, bytes]:
             files["claude-mcp-add.txt"] = (
                 f"claude mcp add --transport stdio --scope project {name} -- {command}\n"
             ).encode()
+        elif host == "windsurf":
+            files["windsurf-mcp-config.json"] = _json(
+                {"mcpServers": {name: {"command": command, "args": []}}}
+            )
         elif host == "vscode":
             files["vscode-mcp.json"] = _json(
                 {"servers": {name: {"type": "stdio", "command": command, "args": []}}}
@@ -60,7 +65,8 @@ WHERE = {
     "claude-code-mcp.json": "Claude Code: merge into .mcp.json at the project root.",
     "claude-mcp-add.txt": "Claude Code: or run this command instead of editing .mcp.json.",
     "vscode-mcp.json": 'VS Code: merge into .vscode/mcp.json (note the top-level "servers" key).',
-    "mcp-servers.json": 'Other hosts with an "mcpServers" config (Claude Desktop, Windsurf, ...).',
+    "windsurf-mcp-config.json": "Windsurf: merge into ~/.codeium/windsurf/mcp_config.json.",
+    "mcp-servers.json": 'Other hosts with an "mcpServers" config (Claude Desktop, Cline, ...).',
     "stdio-command.txt": "Any other MCP host: the stdio command to launch.",
 }
 

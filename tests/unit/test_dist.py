@@ -266,7 +266,7 @@ def test_package_writes_only_into_out(project: Path, tmp_path: Path) -> None:
 def test_run_rejects_unknown_client(
     project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr(dist, "validate", lambda root: (True, ""))
+    monkeypatch.setattr(dist, "validate", lambda root: dist.Validation(ok=True, text="", inputs={}))
     assert dist.run(project, project / "dist", ["../etc"]) == 1
     assert 'no client "../etc"' in capsys.readouterr().err
 
