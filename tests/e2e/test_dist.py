@@ -182,7 +182,7 @@ def test_installed_wheel_serves_exactly_its_client(built: dict[str, Path], tmp_p
 
     async def session() -> tuple[list[str], Any]:
         params = StdioServerParameters(command=str(script), args=[], env=env, cwd=str(tmp_path))
-        with anyio.fail_after(120):
+        with anyio.fail_after(60):
             async with stdio_client(params) as (read, write), ClientSession(read, write) as s:
                 await s.initialize()
                 listed = [t.name for t in (await s.list_tools()).tools]
@@ -192,4 +192,5 @@ def test_installed_wheel_serves_exactly_its_client(built: dict[str, Path], tmp_p
     listed, result = anyio.run(session)
     assert listed == _listed_names(client)
     assert not result.is_error, result.content
+    assert db.is_file()  # the handlers shipped with their store, and it honours TOOLC_BMAD_DB
     assert not (tmp_path / ".toolc").exists()  # spans go to the state dir, not the host's cwd
