@@ -80,7 +80,9 @@ def validate(root: Path) -> Validation:
             p.max_list_bytes is not None and b.list_bytes > p.max_list_bytes
         )
         if over:
-            lines.append(f'dist: client "{p.name}" is over its limits — not building it.\n')
+            lines.append(
+                f'dist: client "{p.name}" is over its limits — see the diagnostics above.\n'
+            )
     if result.ok and result.stale and result.written is not None:
         lines.append(
             f"dist: generated/ is stale ({len(result.written.changed)} changed, "
@@ -143,7 +145,7 @@ def run(root: Path, out: Path | None, clients: Sequence[str] | None) -> int:
     if checked.text:
         print(checked.text, file=sys.stderr, end="")
     if not checked.ok:
-        print("dist: refusing to build — fix the errors above first.", file=sys.stderr)
+        print("dist: refusing to build any client; nothing was written.", file=sys.stderr)
         return 1
     present = available_clients(root)
     wanted = list(dict.fromkeys(clients)) if clients else present

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -194,3 +195,43 @@ def test_installed_wheel_serves_exactly_its_client(built: dict[str, Path], tmp_p
     assert not result.is_error, result.content
     assert db.is_file()  # the handlers shipped with their store, and it honours TOOLC_BMAD_DB
     assert not (tmp_path / ".toolc").exists()  # spans go to the state dir, not the host's cwd
+
+
+def _copy_project(dest: Path) -> Path:
+    ignore = shutil.ignore_patterns(".venv", ".git", ".tools", "dist", "__pycache__", "*.pyc")
+    for name in ("tools.yaml", "pyproject.toml"):
+        shutil.copy2(ROOT / name, dest / name)
+    for name in ("clients", "generated", "generator", "handlers", "runtime"):
+        shutil.copytree(ROOT / name, dest / name, ignore=ignore)
+    return dest
+
+
+def test_client_over_its_limits_is_refused(tmp_path: Path) -> None:
+    root = _copy_project(tmp_path)
+    path = root / "clients" / "mobile.yaml"
+    path.write_text(path.read_text().replace("max_tools: 30", "max_tools: 1"))
+    proc = subprocess.run(
+        [sys.executable, "-m", "generator", "dist", "--root", str(root)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 1, proc.stderr
+    assert "clients/mobile.yaml:" in proc.stderr and "error[E031]" in proc.stderr
+    assert 'client "mobile" is over its limits' in proc.stderr
+    assert not (root / "dist").exists()
+
+
+def test_stale_generated_is_refused(tmp_path: Path) -> None:
+    root = _copy_project(tmp_path)
+    tools_list = next((root / "generated" / "clients").glob("*/tools_list.json"))
+    tools_list.write_text(tools_list.read_text() + " ")
+    proc = subprocess.run(
+        [sys.executable, "-m", "generator", "dist", "--root", str(root)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 1, proc.stderr
+    assert "generated/ is stale" in proc.stderr and "run make generate" in proc.stderr
+    assert not (root / "dist").exists()
