@@ -129,8 +129,11 @@ def create_app(
 async def serve_stdio(app: App) -> None:
     from mcp.server.stdio import stdio_server
 
-    sys.stdout = sys.stderr  # nothing may ever reach the protocol stream by accident
+    # stdio_server claims fd 1 from sys.stdout (and points fd 1 at stderr while serving); only
+    # then may sys.stdout go to stderr, so a stray print() can never reach the protocol stream,
+    # not even when a buffer is flushed at exit.
     async with stdio_server() as (read, write):
+        sys.stdout = sys.stderr
         await app.server.run(read, write, app.init_options())
 
 
