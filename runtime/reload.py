@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from runtime.server import App
 
 POLL: Final = 0.5
+SETTLE: Final = 0.2
 log = logging.getLogger("toolc.runtime")
 
 
@@ -34,6 +35,9 @@ async def watch(app: App) -> None:
         current = _digest(manifest)
         if current is None or current == seen:
             continue
+        await anyio.sleep(SETTLE)  # let the generator finish writing the rest of the tree
+        if _digest(manifest) != current:
+            continue  # still changing; look again on the next poll
         seen = current
         try:
             new = load_build(build.client, build.root, fresh=True)

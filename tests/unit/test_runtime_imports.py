@@ -1,4 +1,4 @@
-"""The runtime never imports the compiler or its libraries, and imports nothing per tool at start."""
+"""The runtime never imports the compiler or its libraries, nor any tool code at start-up."""
 
 from __future__ import annotations
 
@@ -42,7 +42,9 @@ def test_runtime_imports_no_compiler_libraries() -> None:
 
 def test_start_up_imports_no_tool_code() -> None:
     modules = _modules()
-    per_tool = [m for m in modules if m.startswith(("rtgen.dispatch.", "rtgen.models.", "rthandlers"))]
+    per_tool = [
+        m for m in modules if m.startswith(("rtgen.dispatch.", "rtgen.models.", "rthandlers"))
+    ]
     assert per_tool == []
 
 

@@ -12,7 +12,6 @@ from runtime.policies import limits
 from runtime.policies.breaker import CLOSED, HALF_OPEN, OPEN, Breaker
 from runtime.policies.cache import HIT, MISS, SHARED, ResultCache
 
-
 pytestmark = pytest.mark.anyio
 
 

@@ -160,7 +160,7 @@ async def test_spans_are_recorded(tmp_path: Path) -> None:
 
 
 def test_bad_build_errors_are_messages(tmp_path: Path) -> None:
-    with pytest.raises(BuildError, match='no build for client "nobody".*available: lister'):
+    with pytest.raises(BuildError, match=r'no build for client "nobody".*available: lister'):
         load_build("nobody", str(FIXTURE))
     with pytest.raises(BuildError, match="does not exist"):
         load_build("test", str(tmp_path / "missing"))

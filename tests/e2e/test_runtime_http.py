@@ -1,0 +1,42 @@
+"""The runtime over Streamable HTTP (uvicorn subprocess on 127.0.0.1), both eras, stateful and
+stateless."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from mcp import Client, MCPError, types
+
+from tests.e2e.runtime_support import FIXTURE, http_server
+
+pytestmark = [pytest.mark.anyio, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module", params=["stateful", "stateless"])
+def url(request: pytest.FixtureRequest) -> Iterator[str]:
+    extra = ("--stateless",) if request.param == "stateless" else ()
+    with http_server("test", FIXTURE, *extra) as u:
+        yield u
+
+
+@pytest.mark.parametrize(("mode", "version"), [("auto", "2026-07-28"), ("legacy", "2025-11-25")])
+async def test_http_list_call_legacy_invalid(url: str, mode: str, version: str) -> None:
+    async with Client(url, mode=mode) as c:
+        assert c.protocol_version == version
+        names = [t.name for t in (await c.list_tools()).tools]
+        assert names == ["notes", "calc_add", "faults"]
+        r = await c.call_tool("calc_add", {"a": 20, "b": 22})
+        assert r.structured_content == {"sum": 42} and not r.is_error
+        r = await c.call_tool("add_numbers", {"a": 1, "b": 1})
+        assert r.structured_content == {"sum": 2}
+        added = await c.call_tool("add_note", {"name": "over http"})
+        assert not added.is_error
+        with pytest.raises(MCPError) as err:
+            await c.call_tool("calc_add", {"a": "1", "b": 2})
+        assert err.value.error.code == types.INVALID_PARAMS and '"a"' in err.value.error.message
+        with pytest.raises(MCPError) as err:
+            await c.call_tool("notes", {"operation": "remove"})
+        assert err.value.error.code == types.INVALID_PARAMS
+        crash = await c.call_tool("faults", {"operation": "crash"})
+        assert crash.is_error and "hunter2" not in crash.content[0].text  # type: ignore[union-attr]
