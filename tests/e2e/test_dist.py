@@ -140,26 +140,57 @@ def _pick_client(built: dict[str, Path]) -> str:
     return "cursor" if "cursor" in built else sorted(built)[0]
 
 
-def test_installed_wheel_serves_exactly_its_client(built: dict[str, Path], tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def installed(built: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
+    """(client, venv): one client's wheel installed into a fresh virtual environment."""
     client = _pick_client(built)
-    wheel = built[client]
-    venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    venv = tmp_path_factory.mktemp("venv")
+    subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True)
+    pip_install = [str(venv / "bin/python"), "-m", "pip", "install", "-q"]
     pip = subprocess.run(
-        [
-            str(venv / "bin/python"),
-            "-m",
-            "pip",
-            "install",
-            "-q",
-            "--disable-pip-version-check",
-            str(wheel),
-        ],
+        [*pip_install, "--disable-pip-version-check", str(built[client])],
         capture_output=True,
         text=True,
         check=False,
     )
     assert pip.returncode == 0, pip.stderr
+    return client, venv
+
+
+def _import_dispatch(python: Path, client: str, cwd: Path, path: Path | None = None) -> None:
+    """Import every dispatch module of `client` (they load lazily, per tool, when serving)."""
+    modules = sorted({t["module"] for t in _build_table(client)["TOOLS"].values()})
+    code = "import importlib, sys\nfor m in sys.argv[1:]: importlib.import_module(m)"
+    env = {"PATH": os.environ.get("PATH", ""), "HOME": str(cwd)}
+    if path is not None:
+        env["PYTHONPATH"] = str(path)
+    proc = subprocess.run(
+        [str(python), "-c", code, *(f"generated.dispatch.{m}" for m in modules)],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, (client, proc.stderr)
+
+
+def test_every_wheel_is_self_contained(
+    built: dict[str, Path], installed: tuple[str, Path], tmp_path: Path
+) -> None:
+    """Each wheel alone (plus the runtime dependencies) imports all of its handler code."""
+    python = installed[1] / "bin/python"
+    for client, wheel in built.items():
+        unpacked = tmp_path / client
+        with zipfile.ZipFile(wheel) as zf:
+            zf.extractall(unpacked)
+        _import_dispatch(python, client, tmp_path, unpacked)
+
+
+def test_installed_wheel_serves_exactly_its_client(
+    installed: tuple[str, Path], tmp_path: Path
+) -> None:
+    client, venv = installed
     server = _build_table(client)["SERVER"]["name"]
     script = venv / "bin" / f"{server}-{client}"
     assert script.is_file()
@@ -170,6 +201,7 @@ def test_installed_wheel_serves_exactly_its_client(built: dict[str, Path], tmp_p
         check=True,
     ).stdout.lower()
     assert not any(f"{d}==" in freeze for d in COMPILER_DISTS), freeze
+    _import_dispatch(venv / "bin/python", client, tmp_path)
 
     db = tmp_path / "bmad.sqlite3"
     env = {
