@@ -98,7 +98,7 @@ def build_wheel(plan: Plan, out_dir: Path) -> Path:
                 f'hatchling could not build the wheel of client "{plan.client}" — '
                 f"its output follows.\n{proc.stderr.strip()}"
             )
-        built = wheels / proc.stdout.strip()
+        built = wheels / (proc.stdout.strip().splitlines() or [""])[-1]
         expected = wheel_filename(plan)
         if built.name != expected:
             raise RuntimeError(f"hatchling wrote {built.name}, expected {expected}")

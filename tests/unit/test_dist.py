@@ -307,3 +307,10 @@ def test_console_script_serves_its_client(project: Path, tmp_path: Path) -> None
         "--trace",
         "t.jsonl",
     ]
+
+
+def test_version_must_be_pep440(project: Path) -> None:
+    build = project / "generated/clients/alpha/build.py"
+    build.write_text(build.read_text().replace("'1.2.0'", "'two'"))
+    with pytest.raises(PlanError, match="not a PEP 440 version"):
+        plan(project, "alpha")
