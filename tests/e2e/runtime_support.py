@@ -7,6 +7,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,13 +28,17 @@ def server_env(extra: dict[str, str] | None = None) -> dict[str, str]:
 
 
 def stdio_params(
-    client: str = "test", generated: Path = FIXTURE, *extra: str, cwd: Path | None = None
+    client: str = "test",
+    generated: Path = FIXTURE,
+    *extra: str,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
 ) -> StdioServerParameters:
     args = ["-m", "runtime", "serve", "--client", client, "--generated", str(generated), *extra]
     if "--trace" not in extra:
         args.append("--no-trace")
     return StdioServerParameters(
-        command=sys.executable, args=args, env=server_env(), cwd=str(cwd or ROOT)
+        command=sys.executable, args=args, env=server_env(env), cwd=str(cwd or ROOT)
     )
 
 
@@ -50,19 +55,20 @@ def free_port() -> int:
 
 
 @contextmanager
-def http_server(
-    client: str = "test", generated: Path = FIXTURE, *extra: str
-) -> Iterator[str]:
+def http_server(client: str = "test", generated: Path = FIXTURE, *extra: str) -> Iterator[str]:
     """Serve over Streamable HTTP in a subprocess; yields the /mcp URL."""
     port = free_port()
     args = [sys.executable, "-m", "runtime", "serve", "--client", client, "--transport", "http"]
     args += ["--port", str(port), "--generated", str(generated), "--no-trace", *extra]
-    proc = subprocess.Popen(args, cwd=ROOT, env=server_env(), stderr=subprocess.PIPE)
+    # a file, not a pipe: a chatty server must never block on stderr; closed in `finally`
+    log = tempfile.TemporaryFile()  # noqa: SIM115
+    proc = subprocess.Popen(args, cwd=ROOT, env=server_env(), stderr=log)
     try:
         deadline = time.monotonic() + 15
         while True:
             if proc.poll() is not None:
-                raise RuntimeError(f"server exited: {proc.stderr.read().decode() if proc.stderr else ''}")
+                log.seek(0)
+                raise RuntimeError(f"server exited: {log.read().decode(errors='replace')}")
             try:
                 with socket.create_connection(("127.0.0.1", port), timeout=0.2):
                     break
@@ -78,3 +84,4 @@ def http_server(
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+        log.close()

@@ -36,7 +36,9 @@ async def test_list_call_legacy_and_invalid_over_stdio(mode: str, version: str) 
         ]:
             with pytest.raises(MCPError) as err:
                 await c.call_tool(name, args)
-            assert err.value.error.code == types.INVALID_PARAMS and needle in err.value.error.message
+            assert (
+                err.value.error.code == types.INVALID_PARAMS and needle in err.value.error.message
+            )
 
         crash = await c.call_tool("faults", {"operation": "crash"})
         assert crash.is_error and "hunter2" not in crash.content[0].text  # type: ignore[union-attr]
