@@ -242,3 +242,22 @@ rename: {bmad_task: task_add, memory_search: m, nothing: x, bmad_tsk: y}
         "  clients/mobile.yaml:2:9: note: first definition.\n"
     )
     assert out == first + duplicate + second
+
+
+def test_import_errors_name_project_files_relative_to_the_root(tmp_path: Path) -> None:
+    pkg = tmp_path / f"p_{tmp_path.name}"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("", encoding="utf-8")
+    (pkg / "m.py").write_text(f"from {pkg.name} import nothing\n", encoding="utf-8")
+    (tmp_path / "tools.yaml").write_text(
+        'version: 1\nserver: {name: s, version: "1"}\ntools:\n'
+        f'  t: {{handler: "{pkg.name}.m"}}\n',
+        encoding="utf-8",
+    )
+    out = check(tmp_path)
+    assert str(tmp_path) not in out
+    assert out.replace(pkg.name, "P") == (
+        'tools.yaml:4:16: error[E040]: handler module "P.m" cannot be imported (ImportError: '
+        "cannot import name 'nothing' from 'P' (P/__init__.py)) — check the module path and its "
+        "imports.\n"
+    )
