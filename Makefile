@@ -29,7 +29,7 @@ gencheck: $(STAMP)
 	$(PY) -m generator check
 
 test: $(STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest -q
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
@@ -45,7 +45,7 @@ check: $(STAMP)
 	$(PY) -m ruff format --check .
 	$(PY) -m ruff check .
 	$(PY) -m mypy
-	$(PY) -m pytest
+	$(PY) -m pytest -q
 	$(PY) -m generator check
 
 serve: $(STAMP)
