@@ -16,6 +16,7 @@ import importlib.util
 import re
 import sys
 import time
+import traceback
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -141,7 +142,12 @@ def run(root: Path, out: Path | None, clients: Sequence[str] | None) -> int:
             file=sys.stderr,
         )
         return 1
-    checked = validate(root)
+    try:
+        checked = validate(root)
+    except Exception:
+        print("toolc: internal error, please report it with this traceback:", file=sys.stderr)
+        traceback.print_exc(file=sys.stderr)
+        return 2
     if checked.text:
         print(checked.text, file=sys.stderr, end="")
     if not checked.ok:
