@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 CLIENT ?= claude-code
 TRANSPORT ?= stdio
 
-.PHONY: all generate check test lint fmt typecheck gencheck serve lock clean help
+.PHONY: all generate check test lint fmt typecheck gencheck serve dist lock clean help
 
 all: generate
 
@@ -15,6 +15,7 @@ help:
 	@echo "make check      everything CI runs: format, lint, types, tests, generated/ up to date"
 	@echo "make test       the test suite only"
 	@echo "make lint       ruff check; make fmt rewrites formatting"
+	@echo "make dist       one installable wheel per client, with host config snippets, in dist/"
 	@echo "make serve      serve one client build (CLIENT=name TRANSPORT=stdio|http)"
 
 $(STAMP): requirements.lock
@@ -47,6 +48,9 @@ check: $(STAMP)
 	$(PY) -m mypy
 	$(PY) -m pytest -q
 	$(PY) -m generator check
+
+dist: $(STAMP)
+	$(PY) -m generator dist
 
 serve: $(STAMP)
 	$(PY) -m runtime serve --client $(CLIENT) --transport $(TRANSPORT)
