@@ -7,13 +7,28 @@ worker thread) call `report_progress_sync` / `log_sync`, which hop onto the even
 from __future__ import annotations
 
 import warnings
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import anyio.from_thread
 from mcp.server.session import ServerSession
 from mcp.shared.exceptions import MCPDeprecationWarning
 
 LogLevel = Literal["debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"]
+LOG_LEVELS: tuple[LogLevel, ...] = get_args(LogLevel)  # least to most severe
+LOG_LEVEL_KEY = "toolc.log_level"  # in the connection's `state`: the client's logging/setLevel
+
+
+def min_log_level(session: Any) -> str | None:
+    """The level the client asked for with `logging/setLevel` on this connection, if any."""
+    state = getattr(getattr(session, "_connection", None), "state", None)
+    return state.get(LOG_LEVEL_KEY) if isinstance(state, dict) else None
+
+
+def set_min_log_level(session: Any, level: str) -> None:
+    """Remember `logging/setLevel` for the session's connection (handshake era only)."""
+    state = getattr(getattr(session, "_connection", None), "state", None)
+    if isinstance(state, dict):
+        state[LOG_LEVEL_KEY] = level
 
 
 class ToolContext:
@@ -42,8 +57,12 @@ class ToolContext:
     async def log(self, level: LogLevel, data: Any, logger: str | None = None) -> None:
         """notifications/message to the client, tied to this call.
 
-        On 2026-07-28 connections it is delivered only when the request opted in to that level.
+        On 2026-07-28 connections it is delivered only when the request opted in to that level;
+        on handshake-era connections, only at or above the client's `logging/setLevel`.
         """
+        floor = min_log_level(self.session)
+        if floor in LOG_LEVELS and LOG_LEVELS.index(level) < LOG_LEVELS.index(floor):
+            return
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", MCPDeprecationWarning)
             await self.session.send_log_message(

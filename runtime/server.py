@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import warnings
 import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
@@ -20,11 +21,12 @@ from mcp.server.context import ServerRequestContext
 from mcp.server.lowlevel import NotificationOptions, Server
 from mcp.server.session import ServerSession
 from mcp.server.subscriptions import InMemorySubscriptionBus, ListenHandler, ToolsListChanged
-from mcp.shared.exceptions import MCPError
+from mcp.shared.exceptions import MCPDeprecationWarning, MCPError
 from mcp.types.version import MODERN_PROTOCOL_VERSIONS
 
 from runtime.build import Build, load_build
 from runtime.call import Engine
+from runtime.context import set_min_log_level
 from runtime.results import error_result
 from runtime.trace import Tracer
 
@@ -47,18 +49,23 @@ class App:
 
     def _make_server(self, build: Build) -> Server[Any]:
         info = build.server
-        server: Server[Any] = Server(
-            str(info.get("name") or "toolc"),
-            version=str(info.get("version") or ""),
-            title=info.get("title"),
-            instructions=info.get("instructions"),
-            cache_hints={"tools/list": CacheHint(ttl_ms=LIST_TTL_MS, scope="public")},
-            lifespan=self._lifespan,
-            get_tool_input_schema=self._input_schema,
-            on_list_tools=self._list_tools,
-            on_call_tool=self._call_tool,
-            on_subscriptions_listen=ListenHandler(self.bus),
-        )
+        with warnings.catch_warnings():
+            # logging/setLevel is deprecated at 2026-07-28, but handshake-era clients still send
+            # it (and without the capability, handler logs cannot be filtered by the client).
+            warnings.simplefilter("ignore", MCPDeprecationWarning)
+            server: Server[Any] = Server(
+                str(info.get("name") or "toolc"),
+                version=str(info.get("version") or ""),
+                title=info.get("title"),
+                instructions=info.get("instructions"),
+                cache_hints={"tools/list": CacheHint(ttl_ms=LIST_TTL_MS, scope="public")},
+                lifespan=self._lifespan,
+                get_tool_input_schema=self._input_schema,
+                on_list_tools=self._list_tools,
+                on_call_tool=self._call_tool,
+                on_set_logging_level=self._set_logging_level,
+                on_subscriptions_listen=ListenHandler(self.bus),
+            )
         server.middleware = []  # the default OpenTelemetry middleware costs time on every request
         return server
 
@@ -75,6 +82,12 @@ class App:
             with suppress(TypeError):
                 self.sessions[getattr(ctx.session, "_connection", ctx.session)] = ctx.session
         return self.engine.list_result()
+
+    async def _set_logging_level(
+        self, ctx: ServerRequestContext[Any], params: types.SetLevelRequestParams
+    ) -> types.EmptyResult:
+        set_min_log_level(ctx.session, params.level)
+        return types.EmptyResult()
 
     async def _call_tool(
         self, ctx: ServerRequestContext[Any], params: types.CallToolRequestParams
