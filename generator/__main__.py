@@ -1,4 +1,4 @@
-"""CLI: `python -m generator generate|check [--root DIR] [--format text|json]`.
+"""CLI: `python -m generator generate|check [--root DIR] [--format text|json]` (and `dist`).
 
 Diagnostics go to stderr; the per-client table (and, for `check`, the diff) to stdout.
 Exit 0 when clean, 1 on user errors or a stale generated/, 2 on an internal error.
@@ -47,11 +47,18 @@ def table(builds: tuple[ClientBuild, ...]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__)
-    parser.add_argument("command", choices=["generate", "check"])
-    parser.add_argument("--root", type=Path, default=Path("."), help="project root")
-    parser.add_argument("--format", choices=["text", "json"], default="text")
-    parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    commands = parser.add_subparsers(dest="command", required=True)
+    for name, text in (("generate", "compile into generated/"), ("check", "compare only")):
+        sub = commands.add_parser(name, help=text)
+        sub.add_argument("--root", type=Path, default=Path("."), help="project root")
+        sub.add_argument("--format", choices=["text", "json"], default="text")
+        sub.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    from generator import dist  # the per-client wheel packager (its own module and options)
+
+    dist.add_arguments(commands.add_parser("dist", help="package each client build as a wheel"))
     args = parser.parse_args(argv)
+    if args.command == "dist":
+        return dist.main(args)
     start = time.perf_counter()
 
     def progress(message: str) -> None:
