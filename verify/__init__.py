@@ -1,0 +1,1 @@
+"""`make verify`: check the runtime and every generated schema with MCP tools we did not write."""
