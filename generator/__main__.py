@@ -13,14 +13,15 @@ import time
 import traceback
 from pathlib import Path
 
-from generator.diagnostics import render_json, render_text
+from generator.diagnostics import Diagnostic, render_json, render_text
 from generator.ir import ClientBuild
 
 
-def _row(build: ClientBuild) -> dict[str, object]:
+def _row(build: ClientBuild, diagnostics: tuple[Diagnostic, ...] = ()) -> dict[str, object]:
     p = build.profile
     over_tools = p.max_tools is not None and build.count > p.max_tools
     over_bytes = p.max_list_bytes is not None and build.list_bytes > p.max_list_bytes
+    broken = any(d.is_error and d.span.path == p.path for d in diagnostics)
     return {
         "client": p.name,
         "exposed": len(build.tools),
@@ -28,13 +29,15 @@ def _row(build: ClientBuild) -> dict[str, object]:
         "limit": p.max_tools,
         "bytes": build.list_bytes,
         "budget": p.max_list_bytes,
-        "status": "OVER" if over_tools or over_bytes else "ok",
+        "status": "OVER" if over_tools or over_bytes else "ERROR" if broken else "ok",
     }
 
 
-def table(builds: tuple[ClientBuild, ...]) -> str:
+def table(builds: tuple[ClientBuild, ...], diagnostics: tuple[Diagnostic, ...] = ()) -> str:
     heads = ["client", "tools exposed", "counted", "limit", "tools/list bytes", "budget", "status"]
-    rows = [[str(v if v is not None else "-") for v in _row(b).values()] for b in builds]
+    rows = [
+        [str(v if v is not None else "-") for v in _row(b, diagnostics).values()] for b in builds
+    ]
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(heads)]
 
     def line(cells: list[str]) -> str:
@@ -81,13 +84,13 @@ def main(argv: list[str] | None = None) -> int:
         doc = {
             "ok": result.ok,
             "stale": result.stale,
-            "clients": [_row(b) for b in result.builds],
+            "clients": [_row(b, result.diagnostics) for b in result.builds],
             "changed": list(result.written.changed) if result.written else [],
             "deleted": list(result.written.deleted) if result.written else [],
         }
         sys.stdout.write(json.dumps(doc, indent=2, sort_keys=True) + "\n")
     elif result.builds:
-        sys.stdout.write(table(result.builds))
+        sys.stdout.write(table(result.builds, result.diagnostics))
     if not result.ok:
         return 1
     elapsed = time.perf_counter() - start

@@ -10,12 +10,12 @@ import difflib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 from generator.ir import Span
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
 
@@ -42,11 +42,11 @@ CODES: dict[str, Code] = {
         Code("E012", "duplicate-legacy", "a legacy name is declared twice or shadows a tool"),
         Code("E013", "duplicate-client", "two client files declare the same client"),
         Code("E020", "unknown-policy", "a cache or breaker policy reference does not resolve"),
-        Code("E021", "unknown-invalidates", "an `invalidates` entry names no operation of the tool"),
+        Code("E021", "unknown-invalidates", "`invalidates` names no operation of the tool"),
         Code("E022", "unknown-selection", "a client selects or excludes an unknown tool or tag"),
         Code("E023", "cache-on-write", "`cache` is set on an operation that is not a read"),
         Code("E024", "required-not-param", "`required` names a parameter that is not declared"),
-        Code("E025", "bad-param-schema", "a parameter or `returns` schema is not valid JSON Schema"),
+        Code("E025", "bad-param-schema", "a `params` or `returns` schema is not valid JSON Schema"),
         Code("E026", "bad-param-name", "a parameter name is not usable as a keyword argument"),
         Code("E027", "bad-rename", "a legacy `rename` or client `rename` does not fit"),
         Code("E030", "tool-name", "a tool name breaks the MCP tool-name rule"),
@@ -56,7 +56,7 @@ CODES: dict[str, Code] = {
         Code("E040", "handler-module", "a handler module cannot be imported"),
         Code("E041", "handler-function", "a handler function does not exist or is not callable"),
         Code("E042", "handler-signature", "a handler does not accept the declared parameters"),
-        Code("W001", "sunset-passed", "a legacy name's sunset date has passed"),
+        # W001 is reserved: a "sunset date passed" warning would make output depend on the date.
         Code("W002", "empty-client", "a client exposes no tools"),
         Code("W003", "tool-name-edge", 'a tool name starts or ends with "-" or "."'),
     )
@@ -127,8 +127,10 @@ def render_json(diagnostics: Iterable[Diagnostic]) -> str:
             "code": d.code,
             "slug": CODES[d.code].slug,
             "message": d.message,
-            "notes": [{"path": n.span.path, "line": n.span.line, "col": n.span.col,
-                       "message": n.message} for n in d.notes],
+            "notes": [
+                {"path": n.span.path, "line": n.span.line, "col": n.span.col, "message": n.message}
+                for n in d.notes
+            ],
         }
         for d in normalize(diagnostics)
     ]
