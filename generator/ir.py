@@ -29,10 +29,12 @@ _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 def to_py_ident(text: str) -> PyIdent:
     """Validate `text` as a Python identifier that is not a keyword; raise ValueError otherwise.
 
+    Soft keywords (`match`, `case`, `type`, `_`) are ordinary identifiers and pass.
+
     Callers map YAML names to identifiers first (e.g. `code.search_functions` ->
     `code_search_functions` via `module_ident`); this function only checks.
     """
-    if not _IDENT.match(text) or keyword.iskeyword(text) or keyword.issoftkeyword(text):
+    if not _IDENT.match(text) or keyword.iskeyword(text):
         raise ValueError(f"not a usable Python identifier: {text!r}")
     return PyIdent(text)
 
@@ -42,7 +44,7 @@ def module_ident(name: str) -> PyIdent:
     text = re.sub(r"[^A-Za-z0-9_]", "_", name)
     if text[:1].isdigit():
         text = "t_" + text
-    if keyword.iskeyword(text) or keyword.issoftkeyword(text):
+    if keyword.iskeyword(text):
         text += "_"
     return to_py_ident(text)
 

@@ -39,6 +39,13 @@ MCP_NAME = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
 _PARAM_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 _JSON_TYPES = ("array", "boolean", "integer", "null", "number", "object", "string")
 RESERVED_PARAMS = frozenset({"operation", "ctx"}) | frozenset(dir(pydantic.BaseModel))
+# Names the generated model modules use in annotations: a field named like one of them would
+# shadow it for the fields declared after it in the same class.
+SHADOWING_PARAMS = frozenset(
+    {"str", "int", "float", "bool", "bytes", "list", "dict", "set", "frozenset", "tuple"}
+    | {"object", "annotations", "Any", "Annotated", "Literal", "Optional", "Union"}
+    | {"Field", "BaseModel", "ConfigDict", "RootModel", "TypeAliasType", "AwareDatetime"}
+)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -312,6 +319,8 @@ def param_name_problem(name: str) -> str | None:
         return "is a Python keyword"
     if name.startswith("model_") or name in RESERVED_PARAMS:
         return "is reserved (operation, ctx, model_*, pydantic.BaseModel attributes)"
+    if name in SHADOWING_PARAMS:
+        return "shadows a type name the generated model needs"
     return None
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from generator.diagnostics import CODES
-from generator.rules import RULES
+from generator.rules import RULES, param_name_problem
 from tests.unit.test_validate import CLIENT, catalog, check, project
 
 
@@ -261,3 +261,13 @@ def test_import_errors_name_project_files_relative_to_the_root(tmp_path: Path) -
         "cannot import name 'nothing' from 'P' (P/__init__.py)) — check the module path and its "
         "imports.\n"
     )
+
+
+@pytest.mark.parametrize("name", ["match", "case", "type", "id", "date", "query"])
+def test_param_names_that_are_soft_keywords_or_plain_words_are_usable(name: str) -> None:
+    assert param_name_problem(name) is None
+
+
+@pytest.mark.parametrize("name", ["list", "str", "int", "Field", "Literal", "class", "model_x"])
+def test_param_names_that_shadow_model_types_or_are_keywords_are_refused(name: str) -> None:
+    assert param_name_problem(name) is not None
