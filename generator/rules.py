@@ -6,91 +6,39 @@ returns diagnostics and never raises for bad input.
 
 from __future__ import annotations
 
-import functools
-import inspect
-import json
-import keyword
 import re
 import warnings
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pydantic
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import SchemaError
-
 from generator import ir
-from generator.diagnostics import Diagnostic, Note, did_you_mean, error
+from generator.diagnostics import Diagnostic, Note, error
 from generator.ir import Span
 from generator.lower import (
     HandlerImports,
-    HandlerRef,
     OpEntry,
     ToolEntry,
-    handler_ref,
     safe_module_ident,
-    signature,
     tool_entries,
-    usable_function_name,
+)
+from generator.rule_context import Context, Rule, hint, op_label, quoted
+from generator.rules_handlers import (
+    handler_functions_exist,
+    handler_modules_import,
+    handler_signatures_fit,
+)
+from generator.rules_params import (
+    param_name_problem,
+    param_names_usable,
+    required_are_params,
+    schemas_are_valid,
 )
 from generator.source import Document, KeyPath
 
+__all__ = ["RULES", "Rule", "param_name_problem", "run"]
+
 MCP_NAME = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
-_PARAM_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
-_JSON_TYPES = ("array", "boolean", "integer", "null", "number", "object", "string")
-RESERVED_PARAMS = frozenset({"operation", "ctx"}) | frozenset(dir(pydantic.BaseModel))
-# Names the generated model modules use in annotations: a field named like one of them would
-# shadow it for the fields declared after it in the same class.
-SHADOWING_PARAMS = frozenset(
-    {"str", "int", "float", "bool", "bytes", "list", "dict", "set", "frozenset", "tuple"}
-    | {"object", "annotations", "Any", "Annotated", "Literal", "Optional", "Union"}
-    | {"Field", "BaseModel", "ConfigDict", "RootModel", "TypeAliasType", "AwareDatetime"}
-)
-
-
-@dataclass(frozen=True, slots=True, eq=False)
-class Context:
-    root: Path
-    catalog: Document | None  # None when tools.yaml is missing or failed the schema
-    clients: tuple[Document, ...]  # only the client documents that passed the schema
-    tools: tuple[ToolEntry, ...]
-    imports: HandlerImports
-
-    def at(self, path: KeyPath) -> Span:
-        assert self.catalog is not None
-        return self.catalog.source_map.span(path)
-
-    def key_at(self, path: KeyPath) -> Span:
-        assert self.catalog is not None
-        return self.catalog.source_map.key_span(path)
-
-    def ops(self) -> Iterator[tuple[ToolEntry, OpEntry]]:
-        for tool in self.tools:
-            for op in tool.operations:
-                yield tool, op
-
-
-@dataclass(frozen=True, slots=True)
-class Rule:
-    code: str
-    slug: str
-    summary: str
-    check: Callable[[Context], Iterable[Diagnostic]]
-
-
-def _quoted(names: Iterable[str]) -> str:
-    return ", ".join(f'"{n}"' for n in names)
-
-
-def _hint(word: str, candidates: Iterable[str], otherwise: str) -> str:
-    found = did_you_mean(word, candidates)
-    return f'did you mean "{found}"' if found else otherwise
-
-
-def _op_label(op: OpEntry) -> str:
-    return f'operation "{op.name}" of tool "{op.tool}"' if op.master else f'tool "{op.tool}"'
 
 
 def unique_tool_modules(ctx: Context) -> Iterator[Diagnostic]:
@@ -153,7 +101,7 @@ def unique_legacy_names(ctx: Context) -> Iterator[Diagnostic]:
                 yield error(
                     span,
                     "E012",
-                    f'legacy name "{entry.name}" of {_op_label(op)} shadows tool "{shadowed.name}"',
+                    f'legacy name "{entry.name}" of {op_label(op)} shadows tool "{shadowed.name}"',
                     "choose another legacy name",
                     Note(ctx.key_at(shadowed.path), "tool defined here."),
                 )
@@ -197,8 +145,8 @@ def policies_resolve(ctx: Context) -> Iterator[Diagnostic]:
         refs.append(("breaker", (*op.path, "breaker"), op.data.get("breaker")))
     for kind, path, name in refs:
         if isinstance(name, str) and name not in names[kind]:
-            declared = _quoted(names[kind]) if names[kind] else "none"
-            fix = _hint(
+            declared = quoted(names[kind]) if names[kind] else "none"
+            fix = hint(
                 name, names[kind], f'declare it under "policies.{kind}" (declared: {declared})'
             )
             yield error(ctx.at(path), "E020", f'{kind} policy "{name}" does not exist', fix)
@@ -212,10 +160,10 @@ def invalidates_resolve(ctx: Context) -> Iterator[Diagnostic]:
                 yield error(
                     ctx.at((*op.path, "invalidates", i)),
                     "E021",
-                    f"{_op_label(op)} "
+                    f"{op_label(op)} "
                     f'invalidates "{target}", which is not an operation of tool '
                     f'"{tool.name}"',
-                    _hint(target, names, f"use one of {_quoted(names)}"),
+                    hint(target, names, f"use one of {quoted(names)}"),
                 )
 
 
@@ -235,7 +183,7 @@ def selections_resolve(ctx: Context) -> Iterator[Diagnostic]:
                             "E022",
                             f'{part}.{kind} names {noun} "{name}", which '
                             f'"{ctx.catalog.path}" does not declare',
-                            _hint(name, known, f"remove it or declare the {noun}"),
+                            hint(name, known, f"remove it or declare the {noun}"),
                         )
 
 
@@ -246,117 +194,9 @@ def cache_only_on_reads(ctx: Context) -> Iterator[Diagnostic]:
             yield error(
                 ctx.at((*op.path, "cache")),
                 "E023",
-                f'{_op_label(op)} is cached but its effect is "{effect}"',
+                f'{op_label(op)} is cached but its effect is "{effect}"',
                 'remove "cache" or set "effect: read"',
             )
-
-
-def required_are_params(ctx: Context) -> Iterator[Diagnostic]:
-    for _, op in ctx.ops():
-        for i, name in enumerate(op.data.get("required") or ()):
-            if name not in op.params:
-                yield error(
-                    ctx.at((*op.path, "required", i)),
-                    "E024",
-                    f'{_op_label(op)} requires "{name}", which is not one of its params',
-                    _hint(name, op.params, f'declare "{name}" under "params"'),
-                )
-
-
-# Exactly what Draft202012Validator.check_schema builds, made once.
-_META = Draft202012Validator(
-    Draft202012Validator.META_SCHEMA, format_checker=Draft202012Validator.FORMAT_CHECKER
-)
-
-
-@functools.lru_cache(maxsize=4096)
-def _schema_error_of(canonical: str) -> SchemaError | None:
-    first = next(iter(_META.iter_errors(json.loads(canonical))), None)
-    return None if first is None else SchemaError.create_from(first)
-
-
-def _schema_error(schema: Any) -> SchemaError | None:
-    """Draft202012Validator.check_schema's verdict, checked once per distinct schema.
-
-    Catalogs repeat parameter shapes ({type: string}, ids, limits) across operations; checking
-    each distinct one once makes validation of a 1,000-operation catalog several times faster.
-    """
-    return _schema_error_of(json.dumps(schema, sort_keys=True))
-
-
-def schemas_are_valid(ctx: Context) -> Iterator[Diagnostic]:
-    for _, op in ctx.ops():
-        schemas: list[tuple[KeyPath, str, dict[str, Any]]] = [
-            ((*op.path, "params", name), f'parameter "{name}"', schema)
-            for name, schema in op.params.items()
-        ]
-        if "returns" in op.data:
-            schemas.append(((*op.path, "returns"), '"returns"', op.data["returns"]))
-        for path, label, schema in schemas:
-            exc = _schema_error(schema)
-            if exc is not None:
-                where = (*path, *exc.absolute_path)
-                message = " ".join(exc.message.split())
-                if where[-1:] == ("type",) and isinstance(exc.instance, str):
-                    hint = _hint(exc.instance, _JSON_TYPES, "use one of " + _quoted(_JSON_TYPES))
-                    yield error(
-                        ctx.at(where),
-                        "E025",
-                        f'{label} of {_op_label(op)} has the unknown type "{exc.instance}"',
-                        hint,
-                    )
-                    continue
-                yield error(
-                    ctx.at(where),
-                    "E025",
-                    f"{label} of {_op_label(op)} is not valid JSON Schema ({message})",
-                    "correct the schema",
-                )
-                continue
-            if label == '"returns"' and schema.get("type") != "object":
-                yield error(
-                    ctx.at(path),
-                    "E025",
-                    f'"returns" of {_op_label(op)} is not an object schema',
-                    'set "type: object" and describe the result\'s properties',
-                )
-            elif "default" in schema:
-                problem = next(
-                    iter(Draft202012Validator(schema).iter_errors(schema["default"])), None
-                )
-                if problem is not None:
-                    yield error(
-                        ctx.at((*path, "default")),
-                        "E025",
-                        f"the default of {label} of {_op_label(op)} does not match its own schema",
-                        "change the default or the schema",
-                    )
-
-
-def param_name_problem(name: str) -> str | None:
-    """Why `name` cannot be a parameter (a model field and a handler keyword), or None."""
-    if not _PARAM_NAME.match(name):
-        return "is not a Python identifier that starts with a letter"
-    if keyword.iskeyword(name):
-        return "is a Python keyword"
-    if name.startswith("model_") or name in RESERVED_PARAMS:
-        return "is reserved (operation, ctx, model_*, pydantic.BaseModel attributes)"
-    if name in SHADOWING_PARAMS:
-        return "shadows a type name the generated model needs"
-    return None
-
-
-def param_names_usable(ctx: Context) -> Iterator[Diagnostic]:
-    for _, op in ctx.ops():
-        for name in op.params:
-            why = param_name_problem(name)
-            if why:
-                yield error(
-                    ctx.key_at((*op.path, "params", name)),
-                    "E026",
-                    f'parameter "{name}" of {_op_label(op)} {why}',
-                    'rename it and use a legacy "rename" if old callers send the old name',
-                )
 
 
 def legacy_renames_fit(ctx: Context) -> Iterator[Diagnostic]:
@@ -372,8 +212,8 @@ def legacy_renames_fit(ctx: Context) -> Iterator[Diagnostic]:
                         span,
                         "E027",
                         f'{label} renames "{old}" to "{new}", which is not '
-                        f"a parameter of {_op_label(op)}",
-                        _hint(new, op.params, "rename to a declared parameter"),
+                        f"a parameter of {op_label(op)}",
+                        hint(new, op.params, "rename to a declared parameter"),
                     )
                 elif new in targets:
                     yield error(
@@ -387,7 +227,7 @@ def legacy_renames_fit(ctx: Context) -> Iterator[Diagnostic]:
                         span,
                         "E027",
                         f'{label} renames "{old}", which is also a '
-                        f"current parameter of {_op_label(op)}",
+                        f"current parameter of {op_label(op)}",
                         "rename only names that the operation no longer has",
                     )
                 targets.setdefault(new, old)
@@ -410,7 +250,7 @@ def client_renames_fit(ctx: Context) -> Iterator[Diagnostic]:
                     span,
                     "E027",
                     f'rename names tool "{name}", which "tools.yaml" does not declare',
-                    _hint(name, tools, "rename a declared tool"),
+                    hint(name, tools, "rename a declared tool"),
                 )
                 continue
             selected = ir.is_selected(
@@ -494,101 +334,6 @@ def name_rules_valid(ctx: Context) -> Iterator[Diagnostic]:
                 f'name_rule.prefix "{prefix}" has a placeholder other than "{{server}}"',
                 'use "{server}" or remove the braces',
             )
-
-
-def _handlers(ctx: Context) -> Iterator[tuple[ToolEntry, OpEntry, HandlerRef | None]]:
-    for tool, op in ctx.ops():
-        yield tool, op, handler_ref(tool, op)
-
-
-def handler_modules_import(ctx: Context) -> Iterator[Diagnostic]:
-    for tool, op, ref in _handlers(ctx):
-        if ref is None:
-            yield error(
-                ctx.key_at(op.path),
-                "E040",
-                f"{_op_label(op)} has no handler",
-                f'add "handler" to tool "{tool.name}" or to the operation',
-            )
-            continue
-        module = ctx.imports.module(ref.module)
-        if isinstance(module, str):
-            yield error(
-                ctx.at(ref.path),
-                "E040",
-                f'handler module "{ref.module}" cannot be imported ({module})',
-                "check the module path and its imports",
-            )
-
-
-def handler_functions_exist(ctx: Context) -> Iterator[Diagnostic]:
-    for _, op, ref in _handlers(ctx):
-        if ref is None or isinstance(ctx.imports.module(ref.module), str):
-            continue
-        span = ctx.key_at(op.path) if ref.derived and op.master else ctx.at(ref.path)
-        if ref.derived and not usable_function_name(ref.function):
-            yield error(
-                span,
-                "E041",
-                f'{_op_label(op)} names no handler function and "{op.name}" is not a Python '
-                "function name",
-                'add "handler: module:function" to the operation',
-            )
-            continue
-        module = ctx.imports.module(ref.module)
-        obj = ctx.imports.function(ref)
-        if obj is None:
-            names = [n for n in dir(module) if not n.startswith("_")]
-            yield error(
-                span,
-                "E041",
-                f'module "{ref.module}" has no function "{ref.function}" for {_op_label(op)}',
-                _hint(ref.function, names, f'define "{ref.function}" there'),
-            )
-        elif not callable(obj):
-            yield error(
-                span,
-                "E041",
-                f'"{ref.module}:{ref.function}" is not callable (it is {type(obj).__name__})',
-                "point the handler at a function",
-            )
-
-
-def handler_signatures_fit(ctx: Context) -> Iterator[Diagnostic]:
-    for _, op, ref in _handlers(ctx):
-        obj = ctx.imports.function(ref) if ref is not None else None
-        sig = signature(obj) if callable(obj) else None
-        if ref is None or sig is None:
-            continue
-        target = f'"{ref.module}:{ref.function}"'
-        params = sig.parameters
-        var_kw = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
-        keywords = {
-            n
-            for n, p in params.items()
-            if p.kind in (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
-        }
-        for name in op.params:
-            if name not in keywords and not var_kw and param_name_problem(name) is None:
-                yield error(
-                    ctx.key_at((*op.path, "params", name)),
-                    "E042",
-                    f'handler {target} does not accept parameter "{name}" of {_op_label(op)}',
-                    f'add a keyword parameter "{name}" or **kwargs to the handler',
-                )
-        for name, p in params.items():
-            needed = p.default is inspect.Parameter.empty and p.kind not in (
-                inspect.Parameter.VAR_POSITIONAL,
-                inspect.Parameter.VAR_KEYWORD,
-            )
-            if needed and name not in op.params and name != "ctx":
-                yield error(
-                    ctx.at(ref.path),
-                    "E042",
-                    f"handler {target} requires parameter "
-                    f'"{name}", which {_op_label(op)} does not pass',
-                    f'declare "{name}" under "params" or give it a default',
-                )
 
 
 RULES: tuple[Rule, ...] = (

@@ -1,0 +1,113 @@
+"""Handler rules (E040-E042): the functions the YAML points at exist and take its parameters."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Iterator
+
+from generator.diagnostics import Diagnostic, error
+from generator.lower import (
+    HandlerRef,
+    OpEntry,
+    ToolEntry,
+    handler_ref,
+    signature,
+    usable_function_name,
+)
+from generator.rule_context import Context, hint, op_label
+from generator.rules_params import param_name_problem
+
+
+def _handlers(ctx: Context) -> Iterator[tuple[ToolEntry, OpEntry, HandlerRef | None]]:
+    for tool, op in ctx.ops():
+        yield tool, op, handler_ref(tool, op)
+
+
+def handler_modules_import(ctx: Context) -> Iterator[Diagnostic]:
+    for tool, op, ref in _handlers(ctx):
+        if ref is None:
+            yield error(
+                ctx.key_at(op.path),
+                "E040",
+                f"{op_label(op)} has no handler",
+                f'add "handler" to tool "{tool.name}" or to the operation',
+            )
+            continue
+        module = ctx.imports.module(ref.module)
+        if isinstance(module, str):
+            yield error(
+                ctx.at(ref.path),
+                "E040",
+                f'handler module "{ref.module}" cannot be imported ({module})',
+                "check the module path and its imports",
+            )
+
+
+def handler_functions_exist(ctx: Context) -> Iterator[Diagnostic]:
+    for _, op, ref in _handlers(ctx):
+        if ref is None or isinstance(ctx.imports.module(ref.module), str):
+            continue
+        span = ctx.key_at(op.path) if ref.derived and op.master else ctx.at(ref.path)
+        if ref.derived and not usable_function_name(ref.function):
+            yield error(
+                span,
+                "E041",
+                f'{op_label(op)} names no handler function and "{op.name}" is not a Python '
+                "function name",
+                'add "handler: module:function" to the operation',
+            )
+            continue
+        module = ctx.imports.module(ref.module)
+        obj = ctx.imports.function(ref)
+        if obj is None:
+            names = [n for n in dir(module) if not n.startswith("_")]
+            yield error(
+                span,
+                "E041",
+                f'module "{ref.module}" has no function "{ref.function}" for {op_label(op)}',
+                hint(ref.function, names, f'define "{ref.function}" there'),
+            )
+        elif not callable(obj):
+            yield error(
+                span,
+                "E041",
+                f'"{ref.module}:{ref.function}" is not callable (it is {type(obj).__name__})',
+                "point the handler at a function",
+            )
+
+
+def handler_signatures_fit(ctx: Context) -> Iterator[Diagnostic]:
+    for _, op, ref in _handlers(ctx):
+        obj = ctx.imports.function(ref) if ref is not None else None
+        sig = signature(obj) if callable(obj) else None
+        if ref is None or sig is None:
+            continue
+        target = f'"{ref.module}:{ref.function}"'
+        params = sig.parameters
+        var_kw = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
+        keywords = {
+            n
+            for n, p in params.items()
+            if p.kind in (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+        }
+        for name in op.params:
+            if name not in keywords and not var_kw and param_name_problem(name) is None:
+                yield error(
+                    ctx.key_at((*op.path, "params", name)),
+                    "E042",
+                    f'handler {target} does not accept parameter "{name}" of {op_label(op)}',
+                    f'add a keyword parameter "{name}" or **kwargs to the handler',
+                )
+        for name, p in params.items():
+            needed = p.default is inspect.Parameter.empty and p.kind not in (
+                inspect.Parameter.VAR_POSITIONAL,
+                inspect.Parameter.VAR_KEYWORD,
+            )
+            if needed and name not in op.params and name != "ctx":
+                yield error(
+                    ctx.at(ref.path),
+                    "E042",
+                    f"handler {target} requires parameter "
+                    f'"{name}", which {op_label(op)} does not pass',
+                    f'declare "{name}" under "params" or give it a default',
+                )

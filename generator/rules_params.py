@@ -1,0 +1,143 @@
+"""Parameter rules (E024-E026): required names, valid JSON Schemas, usable parameter names."""
+
+from __future__ import annotations
+
+import functools
+import json
+import keyword
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pydantic
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError
+
+from generator.diagnostics import Diagnostic, error
+from generator.rule_context import Context, hint, op_label, quoted
+from generator.source import KeyPath
+
+_PARAM_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+
+
+_JSON_TYPES = ("array", "boolean", "integer", "null", "number", "object", "string")
+
+
+RESERVED_PARAMS = frozenset({"operation", "ctx"}) | frozenset(dir(pydantic.BaseModel))
+
+
+# Names the generated model modules use in annotations: a field named like one of them would
+# shadow it for the fields declared after it in the same class.
+SHADOWING_PARAMS = frozenset(
+    {"str", "int", "float", "bool", "bytes", "list", "dict", "set", "frozenset", "tuple"}
+    | {"object", "annotations", "Any", "Annotated", "Literal", "Optional", "Union"}
+    | {"Field", "BaseModel", "ConfigDict", "RootModel", "TypeAliasType", "AwareDatetime"}
+)
+
+
+def required_are_params(ctx: Context) -> Iterator[Diagnostic]:
+    for _, op in ctx.ops():
+        for i, name in enumerate(op.data.get("required") or ()):
+            if name not in op.params:
+                yield error(
+                    ctx.at((*op.path, "required", i)),
+                    "E024",
+                    f'{op_label(op)} requires "{name}", which is not one of its params',
+                    hint(name, op.params, f'declare "{name}" under "params"'),
+                )
+
+
+# Exactly what Draft202012Validator.check_schema builds, made once.
+_META = Draft202012Validator(
+    Draft202012Validator.META_SCHEMA, format_checker=Draft202012Validator.FORMAT_CHECKER
+)
+
+
+@functools.lru_cache(maxsize=4096)
+def _schema_error_of(canonical: str) -> SchemaError | None:
+    first = next(iter(_META.iter_errors(json.loads(canonical))), None)
+    return None if first is None else SchemaError.create_from(first)
+
+
+def _schema_error(schema: Any) -> SchemaError | None:
+    """Draft202012Validator.check_schema's verdict, checked once per distinct schema.
+
+    Catalogs repeat parameter shapes ({type: string}, ids, limits) across operations; checking
+    each distinct one once makes validation of a 1,000-operation catalog several times faster.
+    """
+    return _schema_error_of(json.dumps(schema, sort_keys=True))
+
+
+def schemas_are_valid(ctx: Context) -> Iterator[Diagnostic]:
+    for _, op in ctx.ops():
+        schemas: list[tuple[KeyPath, str, dict[str, Any]]] = [
+            ((*op.path, "params", name), f'parameter "{name}"', schema)
+            for name, schema in op.params.items()
+        ]
+        if "returns" in op.data:
+            schemas.append(((*op.path, "returns"), '"returns"', op.data["returns"]))
+        for path, label, schema in schemas:
+            exc = _schema_error(schema)
+            if exc is not None:
+                where = (*path, *exc.absolute_path)
+                message = " ".join(exc.message.split())
+                if where[-1:] == ("type",) and isinstance(exc.instance, str):
+                    fix = hint(exc.instance, _JSON_TYPES, "use one of " + quoted(_JSON_TYPES))
+                    yield error(
+                        ctx.at(where),
+                        "E025",
+                        f'{label} of {op_label(op)} has the unknown type "{exc.instance}"',
+                        fix,
+                    )
+                    continue
+                yield error(
+                    ctx.at(where),
+                    "E025",
+                    f"{label} of {op_label(op)} is not valid JSON Schema ({message})",
+                    "correct the schema",
+                )
+                continue
+            if label == '"returns"' and schema.get("type") != "object":
+                yield error(
+                    ctx.at(path),
+                    "E025",
+                    f'"returns" of {op_label(op)} is not an object schema',
+                    'set "type: object" and describe the result\'s properties',
+                )
+            elif "default" in schema:
+                problem = next(
+                    iter(Draft202012Validator(schema).iter_errors(schema["default"])), None
+                )
+                if problem is not None:
+                    yield error(
+                        ctx.at((*path, "default")),
+                        "E025",
+                        f"the default of {label} of {op_label(op)} does not match its own schema",
+                        "change the default or the schema",
+                    )
+
+
+def param_name_problem(name: str) -> str | None:
+    """Why `name` cannot be a parameter (a model field and a handler keyword), or None."""
+    if not _PARAM_NAME.match(name):
+        return "is not a Python identifier that starts with a letter"
+    if keyword.iskeyword(name):
+        return "is a Python keyword"
+    if name.startswith("model_") or name in RESERVED_PARAMS:
+        return "is reserved (operation, ctx, model_*, pydantic.BaseModel attributes)"
+    if name in SHADOWING_PARAMS:
+        return "shadows a type name the generated model needs"
+    return None
+
+
+def param_names_usable(ctx: Context) -> Iterator[Diagnostic]:
+    for _, op in ctx.ops():
+        for name in op.params:
+            why = param_name_problem(name)
+            if why:
+                yield error(
+                    ctx.key_at((*op.path, "params", name)),
+                    "E026",
+                    f'parameter "{name}" of {op_label(op)} {why}',
+                    'rename it and use a legacy "rename" if old callers send the old name',
+                )
