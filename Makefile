@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 CLIENT ?= claude-code
 TRANSPORT ?= stdio
 
-.PHONY: all generate check test lint fmt typecheck gencheck serve dist lock clean help
+.PHONY: all generate check test lint fmt typecheck gencheck serve dist verify lock clean help
 
 all: generate
 
@@ -16,6 +16,7 @@ help:
 	@echo "make test       the test suite only"
 	@echo "make lint       ruff check; make fmt rewrites formatting"
 	@echo "make dist       one installable wheel per client, with host config snippets, in dist/"
+	@echo "make verify     conformance suite + MCP Inspector against the builds (installs Node tools into .tools/)"
 	@echo "make serve      serve one client build (CLIENT=name TRANSPORT=stdio|http)"
 
 $(STAMP): requirements.lock
@@ -51,6 +52,9 @@ check: $(STAMP)
 
 dist: $(STAMP)
 	$(PY) -m generator dist
+
+verify: $(STAMP)
+	$(PY) verify/run.py
 
 serve: $(STAMP)
 	$(PY) -m runtime serve --client $(CLIENT) --transport $(TRANSPORT)

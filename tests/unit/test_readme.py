@@ -1,0 +1,28 @@
+"""The README's reference tables stay true to the code."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from generator.diagnostics import CODES
+
+ROOT = Path(__file__).resolve().parents[2]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_every_diagnostic_code_is_documented_with_its_summary() -> None:
+    for code in CODES.values():
+        assert f"| {code.code} | `{code.slug}` | {code.summary} |" in README
+
+
+def test_every_client_key_of_the_published_schema_is_documented() -> None:
+    schema = json.loads((ROOT / "generator/schemas/client.schema.json").read_text("utf-8"))
+    for key in schema["properties"]:
+        assert f"`{key}" in README, key
+
+
+def test_every_operation_key_of_the_published_schema_is_documented() -> None:
+    schema = json.loads((ROOT / "generator/schemas/tools.schema.json").read_text("utf-8"))
+    for key in schema["$defs"]["operation"]["properties"]:
+        assert f"| `{key}" in README, key
