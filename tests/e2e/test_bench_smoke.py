@@ -1,0 +1,51 @@
+"""`make bench` works: the harness in its quickest mode, toolc against the low-level peer only.
+
+No fastmcp, no network, no docs written. Asserts that every figure is present and that no call
+failed; it never asserts a timing (those are the benchmark's business, not the test suite's).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_bench_quick_without_fastmcp(tmp_path: Path) -> None:
+    out = tmp_path / "bench.json"
+    args = [sys.executable, str(ROOT / "bench" / "run.py"), "--quick", "--no-fastmcp"]
+    proc = subprocess.run(
+        [*args, "--no-docs", "--json", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    s = json.loads(out.read_text())
+    servers = ["toolc", "lowlevel"]
+    assert s["servers"] == servers
+    for key in ("cold_start_ms", "peak_rss_mib", "concurrent"):
+        assert sorted(s[key]) == sorted(servers), key
+    assert set(s["latency_us"]) == {"mcp.Client", "raw 2025-11-25", "raw 2026-07-28"}
+    for by in s["latency_us"].values():
+        assert sorted(by) == sorted(servers)
+        for per in by.values():
+            assert set(per) == {"p50", "p95", "p99"} and all(v > 0 for v in per.values())
+    for srv in servers:
+        assert s["concurrent"][srv]["errors"] == 0
+        assert s["concurrent"][srv]["n"] > 0 and s["concurrent"][srv]["wall_s"] > 0
+        assert s["peak_rss_mib"][srv] > 0
+    # the low-level peer lists toolc's own tools_list.json: identical tools, byte for byte
+    assert s["list_bytes"]["toolc"]["tools"] == s["list_bytes"]["lowlevel"]["tools"] > 0
+    assert set(s["inprocess_us"]) == {"handler", "lowlevel", "toolc"}
+    assert set(s["generate_s"]) == set(s["startup_ms"]) and "example" in s["generate_s"]
+    for per in s["generate_s"].values():
+        assert per["fresh"] > 0 and per["noop"] > 0
+    targets = {t["target"] for t in s["targets"]}
+    assert any(t.startswith("cold start") for t in targets)
+    assert not any("FastMCP" in t for t in targets)
+    assert all(isinstance(t["met"], bool) for t in s["targets"])
