@@ -58,7 +58,7 @@ class Plan:
     startup_rounds: int
 
 
-FULL = Plan(9, 5, 300, 100, LATENCY_MODES, 1000, 3, 5000, [300, 1000], 3, 9)
+FULL = Plan(9, 9, 300, 100, LATENCY_MODES, 1000, 3, 5000, [300, 1000], 3, 9)
 QUICK = Plan(2, 2, 20, 5, LATENCY_MODES, 100, 1, 200, [20, 40], 1, 2)
 
 
