@@ -244,6 +244,20 @@ def parse_id(prefix: str, text: str, what: str, hint: str) -> int:
     raise ToolError(f'{what} "{text}" does not exist — {hint}')
 
 
+def fetch_row(
+    conn: sqlite3.Connection, table: str, prefix: str, public_id: str, what: str, hint: str
+) -> sqlite3.Row:
+    """The row of `table` behind a public id such as "p12"; an unknown id is a ToolError.
+
+    `table` is always one of this package's constant table names, never caller input.
+    """
+    rowid = parse_id(prefix, public_id, what, hint)
+    row = conn.execute(f"SELECT * FROM {table} WHERE id = ?", (rowid,)).fetchone()
+    if row is None:
+        raise ToolError(f'{what} "{public_id}" does not exist — {hint}')
+    return row  # type: ignore[no-any-return]
+
+
 def dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 

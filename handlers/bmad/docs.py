@@ -19,11 +19,7 @@ HINT = "list docs to see the ids that exist"
 
 
 def _fetch(conn: sqlite3.Connection, doc_id: str) -> sqlite3.Row:
-    rowid = store.parse_id(PREFIX, doc_id, "doc", HINT)
-    row = conn.execute("SELECT * FROM docs WHERE id = ?", (rowid,)).fetchone()
-    if row is None:
-        raise ToolError(f'doc "{doc_id}" does not exist — {HINT}')
-    return row  # type: ignore[no-any-return]
+    return store.fetch_row(conn, "docs", PREFIX, doc_id, "doc", HINT)
 
 
 def _summary(row: sqlite3.Row) -> dict[str, Any]:

@@ -17,11 +17,7 @@ HINT = "call status without session_id to see the sessions that exist"
 
 
 def _fetch(conn: sqlite3.Connection, session_id: str) -> sqlite3.Row:
-    rowid = store.parse_id(PREFIX, session_id, "HIL session", HINT)
-    row = conn.execute("SELECT * FROM hil_sessions WHERE id = ?", (rowid,)).fetchone()
-    if row is None:
-        raise ToolError(f'HIL session "{session_id}" does not exist — {HINT}')
-    return row  # type: ignore[no-any-return]
+    return store.fetch_row(conn, "hil_sessions", PREFIX, session_id, "HIL session", HINT)
 
 
 def _to_dict(conn: sqlite3.Connection, row: sqlite3.Row) -> dict[str, Any]:

@@ -20,11 +20,7 @@ HINT = "list plans to see the ids that exist"
 
 
 def _fetch(conn: sqlite3.Connection, plan_id: str) -> sqlite3.Row:
-    rowid = store.parse_id(PREFIX, plan_id, "plan", HINT)
-    row = conn.execute("SELECT * FROM plans WHERE id = ?", (rowid,)).fetchone()
-    if row is None:
-        raise ToolError(f'plan "{plan_id}" does not exist — {HINT}')
-    return row  # type: ignore[no-any-return]
+    return store.fetch_row(conn, "plans", PREFIX, plan_id, "plan", HINT)
 
 
 def _to_dict(conn: sqlite3.Connection, row: sqlite3.Row) -> dict[str, Any]:

@@ -19,11 +19,7 @@ HINT = "list workflows to see the ids that exist"
 
 
 def _fetch(conn: sqlite3.Connection, workflow_id: str) -> sqlite3.Row:
-    rowid = store.parse_id(PREFIX, workflow_id, "workflow", HINT)
-    row = conn.execute("SELECT * FROM workflows WHERE id = ?", (rowid,)).fetchone()
-    if row is None:
-        raise ToolError(f'workflow "{workflow_id}" does not exist — {HINT}')
-    return row  # type: ignore[no-any-return]
+    return store.fetch_row(conn, "workflows", PREFIX, workflow_id, "workflow", HINT)
 
 
 def _to_dict(row: sqlite3.Row) -> dict[str, Any]:
