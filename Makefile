@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 CLIENT ?= claude-code
 TRANSPORT ?= stdio
 
-.PHONY: all generate check test lint fmt typecheck gencheck serve dist verify lock clean help
+.PHONY: all generate check test lint fmt typecheck gencheck serve dist verify bench lock clean help
 
 all: generate
 
@@ -17,6 +17,7 @@ help:
 	@echo "make lint       ruff check; make fmt rewrites formatting"
 	@echo "make dist       one installable wheel per client, with host config snippets, in dist/"
 	@echo "make verify     conformance suite + MCP Inspector against the builds (installs Node tools into .tools/)"
+	@echo "make bench      toolc vs a hand-written low-level mcp server vs FastMCP, in one run (docs/benchmarks.md)"
 	@echo "make serve      serve one client build (CLIENT=name TRANSPORT=stdio|http)"
 
 $(STAMP): requirements.lock
@@ -55,6 +56,9 @@ dist: $(STAMP)
 
 verify: $(STAMP)
 	$(PY) verify/run.py
+
+bench: $(STAMP)
+	$(PY) bench/run.py
 
 serve: $(STAMP)
 	$(PY) -m runtime serve --client $(CLIENT) --transport $(TRANSPORT)
