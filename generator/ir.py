@@ -134,6 +134,8 @@ class Operation:
     idempotent: bool
     cache: str | None  # cache policy name (read operations only)
     invalidates: tuple[str, ...]  # operation names of the same tool
+    # other tools' operations a successful call drops: (tool, operations) in declaration order
+    invalidates_tools: tuple[tuple[str, tuple[str, ...]], ...] = ()
     breaker: str | None  # breaker policy name, defaults applied in lower
     timeout: float  # seconds, defaults applied in lower
     max_concurrency: int | None

@@ -179,11 +179,33 @@ def _float(*values: Any) -> float:
     return float(next(v for v in values if v is not None))
 
 
+def split_invalidates(
+    tool: str, entries: Any, op_names: dict[str, tuple[str, ...]]
+) -> tuple[tuple[str, ...], tuple[tuple[str, tuple[str, ...]], ...]]:
+    """`invalidates` entries as (same-tool operations, ((other tool, operations), ...)).
+
+    A string names an operation of the same tool; `{tool, operations}` names another tool's
+    operations (all of them when `operations` is omitted). Order is declaration order.
+    """
+    same: list[str] = []
+    others: dict[str, list[str]] = {}
+    for entry in entries:
+        if isinstance(entry, str):
+            targets, target_tool = [entry], tool
+        else:
+            target_tool = entry["tool"]
+            targets = list(entry.get("operations") or op_names.get(target_tool, ()))
+        bucket = same if target_tool == tool else others.setdefault(target_tool, [])
+        bucket.extend(t for t in targets if t not in bucket)
+    return tuple(same), tuple((t, tuple(ops)) for t, ops in others.items())
+
+
 class _Lowering:
     def __init__(self, sources: Sources, catalog: Document) -> None:
         self.doc = catalog
         self.imports = HandlerImports(sources.root)
         self.diagnostics: list[Diagnostic] = []
+        self.op_names = {t.name: tuple(o.name for o in t.operations) for t in tool_entries(catalog)}
 
     def span(self, path: KeyPath) -> ir.Span:
         return self.doc.source_map.span(path)
@@ -271,6 +293,9 @@ class _Lowering:
         )
         parts = (tool.name, op.name) if op.master else (tool.name,)
         module, function, is_async, takes_ctx = self.handler(tool, op)
+        same_tool, other_tools = split_invalidates(
+            tool.name, data.get("invalidates") or (), self.op_names
+        )
         return ir.Operation(
             name=op.name,
             tool=tool.name,
@@ -280,7 +305,8 @@ class _Lowering:
             effect=data.get("effect", "write"),
             idempotent=bool(data.get("idempotent", False)),
             cache=data.get("cache"),
-            invalidates=tuple(data.get("invalidates") or ()),
+            invalidates=same_tool,
+            invalidates_tools=other_tools,
             breaker=data.get("breaker", defaults.breaker),  # an explicit null turns it off
             timeout=_float(data.get("timeout"), tool.data.get("timeout"), defaults.timeout),
             max_concurrency=data.get("max_concurrency") if op.master else None,

@@ -153,18 +153,34 @@ def policies_resolve(ctx: Context) -> Iterator[Diagnostic]:
 
 
 def invalidates_resolve(ctx: Context) -> Iterator[Diagnostic]:
+    ops_of = {t.name: [o.name for o in t.operations] for t in ctx.tools}
     for tool, op in ctx.ops():
-        names = [o.name for o in tool.operations]
-        for i, target in enumerate(op.data.get("invalidates") or ()):
-            if target not in names:
-                yield error(
-                    ctx.at((*op.path, "invalidates", i)),
-                    "E021",
-                    f"{op_label(op)} "
-                    f'invalidates "{target}", which is not an operation of tool '
-                    f'"{tool.name}"',
-                    hint(target, names, f"use one of {quoted(names)}"),
-                )
+        for i, entry in enumerate(op.data.get("invalidates") or ()):
+            path = (*op.path, "invalidates", i)
+            if isinstance(entry, str):
+                target_tool, targets = tool.name, [(entry, path)]
+            else:
+                target_tool = entry["tool"]
+                if target_tool not in ops_of:
+                    yield error(
+                        ctx.at((*path, "tool")),
+                        "E021",
+                        f'{op_label(op)} invalidates tool "{target_tool}", which does not exist',
+                        hint(target_tool, ops_of, f"use one of {quoted(ops_of)}"),
+                    )
+                    continue
+                ops = entry.get("operations") or ()
+                targets = [(t, (*path, "operations", j)) for j, t in enumerate(ops)]
+            names = ops_of[tool.name] if target_tool == tool.name else ops_of[target_tool]
+            for target, where in targets:
+                if target not in names:
+                    yield error(
+                        ctx.at(where),
+                        "E021",
+                        f'{op_label(op)} invalidates "{target}", which is not an operation of '
+                        f'tool "{target_tool}"',
+                        hint(target, names, f"use one of {quoted(names)}"),
+                    )
 
 
 def selections_resolve(ctx: Context) -> Iterator[Diagnostic]:
@@ -362,7 +378,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "E021",
         "invalidates-resolve",
-        "invalidates entries name operations of the same tool",
+        "invalidates entries name existing operations",
         invalidates_resolve,
     ),
     Rule(

@@ -111,8 +111,8 @@ class Engine:
                 else:
                     breaker.neutral()
         if outcome == OK and op.invalidates:
-            for cache, targets in op.invalidates:
-                cache.invalidate(op.tool, targets)
+            for cache, target_tool, targets in op.invalidates:
+                cache.invalidate(target_tool, targets)
         if outcome is None:
             outcome = ERROR if result.is_error else OK
         self.tracer.record(start, op.tool, op.name, r.legacy, cache_state, state, outcome, opened)

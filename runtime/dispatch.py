@@ -33,7 +33,7 @@ class Operation:
     timeout: float
     breaker: Breaker | None
     cache: ResultCache | None
-    invalidates: tuple[tuple[ResultCache, tuple[str, ...]], ...]
+    invalidates: tuple[tuple[ResultCache, str, tuple[str, ...]], ...]  # (cache, tool, operations)
     limiter: anyio.CapacityLimiter  # the tool's
     limiter_what: str
 
@@ -120,6 +120,13 @@ class Dispatcher:
         hint = f' — did you mean "{close[0]}"?' if close else " — list the tools to see names"
         return invalid(f'unknown tool "{name}"{hint}')
 
+    def _cache_policy(self, tool: str, operation: str) -> str | None:
+        """The cache policy of a tool's operation in this build; None when it has none."""
+        table = self.build.tools.get(tool)
+        spec = table["operations"].get(operation, {}) if table else {}
+        policy = spec.get("cache")
+        return str(policy) if policy else None
+
     def _load(self, declared: str) -> Tool:
         """Import the tool's dispatch module and build its operations (first call only)."""
         table = self.build.tools[declared]
@@ -137,11 +144,14 @@ class Dispatcher:
                 breaker = Breaker(
                     p["failure_threshold"], p["reset_timeout"], p.get("half_open_max_calls", 1)
                 )
-            groups: dict[str, list[str]] = {}
-            for target in spec.get("invalidates") or ():
-                policy = op_tables.get(target, {}).get("cache")
+            groups: dict[tuple[str, str], list[str]] = {}  # (policy, tool) -> operations
+            targets = [(declared, t) for t in spec.get("invalidates") or ()]
+            for other, names in (spec.get("invalidates_tools") or {}).items():
+                targets.extend((other, t) for t in names)
+            for target_tool, target in targets:
+                policy = self._cache_policy(target_tool, target)
                 if policy:
-                    groups.setdefault(policy, []).append(target)
+                    groups.setdefault((policy, target_tool), []).append(target)
             timeout = spec.get("timeout")
             ops[op_name] = Operation(
                 tool=declared,
@@ -158,7 +168,10 @@ class Dispatcher:
                 timeout=float(timeout) if timeout else float("inf"),
                 breaker=breaker,
                 cache=self.caches[spec["cache"]] if spec.get("cache") else None,
-                invalidates=tuple((self.caches[p], tuple(t)) for p, t in groups.items()),
+                invalidates=tuple(
+                    (self.caches[policy], target_tool, tuple(names))
+                    for (policy, target_tool), names in groups.items()
+                ),
                 limiter=limiter,
                 limiter_what=what,
             )

@@ -16,7 +16,7 @@ from typing import Any
 import jinja2
 
 from generator.emit import HEADER
-from generator.ir import Catalog, ClientBuild, PyIdent, Tool, to_py_ident
+from generator.ir import Catalog, ClientBuild, Operation, PyIdent, Tool, to_py_ident
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -158,6 +158,12 @@ def _tool_concurrency(catalog: Catalog, tool: Tool) -> int:
     return min([limit, *per_op])
 
 
+def _other_tool_invalidates(op: Operation, selected: set[str]) -> dict[str, Any]:
+    """`invalidates_tools` for the build table: only tools this client has, omitted when empty."""
+    others = {tool: list(ops) for tool, ops in op.invalidates_tools if tool in selected}
+    return {"invalidates_tools": others} if others else {}
+
+
 def build_view(catalog: Catalog, build: ClientBuild) -> BuildView:
     profile = build.profile
     server = catalog.server
@@ -165,6 +171,7 @@ def build_view(catalog: Catalog, build: ClientBuild) -> BuildView:
     names: dict[str, str] = {}
     legacy: dict[str, Any] = {}
     renames = dict(profile.rename)
+    selected = {t.name for t in build.tools}
     for tool in build.tools:
         ops: dict[str, Any] = {}
         for op in tool.operations:
@@ -173,6 +180,7 @@ def build_view(catalog: Catalog, build: ClientBuild) -> BuildView:
                 "idempotent": op.idempotent,
                 "cache": op.cache,
                 "invalidates": list(op.invalidates),
+                **_other_tool_invalidates(op, selected),
                 "breaker": op.breaker,
                 "timeout": float(op.timeout),
                 "params": [p.name for p in op.params],

@@ -429,15 +429,13 @@ async def test_client_lists_exactly_its_tools(client: str, tmp_path: Path) -> No
         assert "code_search_functions" in listed and "code.search_functions" not in listed
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "cache invalidation is per tool: bmad_plan execute creates tasks but does not invalidate "
-        "bmad_task list (cache 'lists', 10 s), and bmad_task update does not invalidate "
-        "bmad_plan get (cache 'short', 30 s), so both reads return stale data"
-    ),
-)
 async def test_cross_tool_writes_refresh_cached_reads(tmp_path: Path) -> None:
+    """A write drops the other tools' cached reads it declares: {tool, operations} in invalidates.
+
+    bmad_plan execute creates tasks (bmad_task list is cached for 10 s), and task progress decides
+    a plan's status (bmad_plan get is cached for 30 s); without cross-tool invalidation both
+    reads below would be stale.
+    """
     env = {"TOOLC_BMAD_DB": str(tmp_path / "bmad.sqlite3")}
     async with Client(stdio_params(CLIENT, GENERATED, env=env, cwd=tmp_path)) as c:
 

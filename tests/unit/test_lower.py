@@ -159,3 +159,19 @@ def test_soft_keywords_are_identifiers_and_hard_keywords_are_not() -> None:
     assert module_ident("class") == "class_"
     with pytest.raises(ValueError):
         to_py_ident("class")
+
+
+def test_invalidates_split_into_same_tool_and_other_tools_in_declaration_order() -> None:
+    from generator.lower import split_invalidates
+
+    ops = {"task": ("add", "get", "list"), "plan": ("get", "list", "create")}
+    entries = ["get", {"tool": "plan", "operations": ["list"]}, {"tool": "task"}, "get"]
+    assert split_invalidates("task", entries, ops) == (
+        ("get", "add", "list"),
+        (("plan", ("list",)),),
+    )
+    entries = [{"tool": "plan"}, "list", {"tool": "task", "operations": ["get"]}]
+    assert split_invalidates("plan", entries, ops) == (
+        ("get", "list", "create"),
+        (("task", ("get",)),),
+    )

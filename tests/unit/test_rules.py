@@ -85,6 +85,18 @@ CASES: list[tuple[str, list[tuple[str, str]], str]] = [
         'which is not an operation of tool "bmad_task" — use one of "add", "get".\n',
     ),
     (
+        "E021 invalidates another tool that does not exist",
+        [("invalidates: [get]", "invalidates: [get, {tool: memory_serch}]")],
+        'tools.yaml:20:35: error[E021]: operation "add" of tool "bmad_task" invalidates tool '
+        '"memory_serch", which does not exist — did you mean "memory_search".\n',
+    ),
+    (
+        "E021 invalidates an unknown operation of another tool",
+        [("invalidates: [get]", "invalidates: [get, {tool: memory_search, operations: [find]}]")],
+        'tools.yaml:20:63: error[E021]: operation "add" of tool "bmad_task" invalidates "find", '
+        'which is not an operation of tool "memory_search" — use one of "memory_search".\n',
+    ),
+    (
         "E023 cache on write",
         [("        effect: write\n", "        effect: write\n        cache: short\n")],
         'tools.yaml:15:16: error[E023]: operation "add" of tool "bmad_task" is cached but its '
