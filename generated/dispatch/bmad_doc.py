@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from generated.models import bmad_doc as models
 from handlers.bmad import docs as h0
+
+from ..models import bmad_doc as models
 
 
 def create(args: models.BmadDocCreateInput, ctx: Any) -> Any:

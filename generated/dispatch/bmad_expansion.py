@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from generated.models import bmad_expansion as models
 from handlers.bmad import expansion as h0
+
+from ..models import bmad_expansion as models
 
 
 def list_(args: models.BmadExpansionListInput, ctx: Any) -> Any:

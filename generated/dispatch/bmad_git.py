@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from generated.models import bmad_git as models
 from handlers.bmad import git as h0
+
+from ..models import bmad_git as models
 
 
 def commit_changes(args: models.BmadGitCommitChangesInput, ctx: Any) -> Any:

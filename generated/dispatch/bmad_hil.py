@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from generated.models import bmad_hil as models
 from handlers.bmad import hil as h0
+
+from ..models import bmad_hil as models
 
 
 def start_session(args: models.BmadHilStartSessionInput, ctx: Any) -> Any:

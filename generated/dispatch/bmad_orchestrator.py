@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from generated.models import bmad_orchestrator as models
 from handlers.bmad import orchestrator as h0
+
+from ..models import bmad_orchestrator as models
 
 
 def status(args: models.BmadOrchestratorStatusInput, ctx: Any) -> Any:

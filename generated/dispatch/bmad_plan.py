@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from generated.models import bmad_plan as models
 from handlers.bmad import plans as h0
+
+from ..models import bmad_plan as models
 
 
 def create(args: models.BmadPlanCreateInput, ctx: Any) -> Any:

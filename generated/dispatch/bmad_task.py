@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from generated.models import bmad_task as models
 from handlers.bmad import tasks as h0
+
+from ..models import bmad_task as models
 
 
 def add(args: models.BmadTaskAddInput, ctx: Any) -> Any:

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from generated.models import bmad_workflow as models
 from handlers.bmad import workflows as h0
+
+from ..models import bmad_workflow as models
 
 
 def start(args: models.BmadWorkflowStartInput, ctx: Any) -> Any:

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from generated.models import code_search_functions as models
 from handlers.platform import code as h0
+
+from ..models import code_search_functions as models
 
 
 def code_search_functions(args: models.CodeSearchFunctionsInput, ctx: Any) -> Any:

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from generated.models import lint_full as models
 from handlers.platform import lint as h0
+
+from ..models import lint_full as models
 
 
 def lint_full(args: models.LintFullInput, ctx: Any) -> Any:

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from generated.models import memory_add as models
 from handlers.platform import memory as h0
+
+from ..models import memory_add as models
 
 
 def memory_add(args: models.MemoryAddInput, ctx: Any) -> Any:

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from generated.models import memory_search as models
 from handlers.platform import memory as h0
+
+from ..models import memory_search as models
 
 
 def memory_search(args: models.MemorySearchInput, ctx: Any) -> Any:

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from generated.models import test_analyze as models
 from handlers.platform import testing as h0
+
+from ..models import test_analyze as models
 
 
 def test_analyze(args: models.TestAnalyzeInput, ctx: Any) -> Any:

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from generated.models import json_schema_2020_12_tool as models
 from tests.conformance import handlers_conformance as h0
+
+from ..models import json_schema_2020_12_tool as models
 
 
 def json_schema_2020_12_tool(args: models.JsonSchema202012ToolInput, ctx: Any) -> Any:

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from generated.models import test_embedded_resource as models
 from tests.conformance import handlers_conformance as h0
+
+from ..models import test_embedded_resource as models
 
 
 def test_embedded_resource(args: models.TestEmbeddedResourceInput, ctx: Any) -> Any:

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from generated.models import test_error_handling as models
 from tests.conformance import handlers_conformance as h0
+
+from ..models import test_error_handling as models
 
 
 def test_error_handling(args: models.TestErrorHandlingInput, ctx: Any) -> Any:

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from generated.models import test_image_content as models
 from tests.conformance import handlers_conformance as h0
+
+from ..models import test_image_content as models
 
 
 def test_image_content(args: models.TestImageContentInput, ctx: Any) -> Any:

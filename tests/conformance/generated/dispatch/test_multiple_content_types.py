@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from generated.models import test_multiple_content_types as models
 from tests.conformance import handlers_conformance as h0
+
+from ..models import test_multiple_content_types as models
 
 
 def test_multiple_content_types(args: models.TestMultipleContentTypesInput, ctx: Any) -> Any:

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from generated.models import test_simple_text as models
 from tests.conformance import handlers_conformance as h0
+
+from ..models import test_simple_text as models
 
 
 def test_simple_text(args: models.TestSimpleTextInput, ctx: Any) -> Any:

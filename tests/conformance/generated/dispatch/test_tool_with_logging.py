@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from generated.models import test_tool_with_logging as models
 from tests.conformance import handlers_conformance as h0
+
+from ..models import test_tool_with_logging as models
 
 
 async def test_tool_with_logging(args: models.TestToolWithLoggingInput, ctx: Any) -> Any:

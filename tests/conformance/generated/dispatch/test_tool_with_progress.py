@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from generated.models import test_tool_with_progress as models
 from tests.conformance import handlers_conformance as h0
+
+from ..models import test_tool_with_progress as models
 
 
 async def test_tool_with_progress(args: models.TestToolWithProgressInput, ctx: Any) -> Any:

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from generated.models import code_search as models
 from tests.golden_handlers import ok_basic as h0
+
+from ..models import code_search as models
 
 
 def code_search(args: models.CodeSearchInput, ctx: Any) -> Any:

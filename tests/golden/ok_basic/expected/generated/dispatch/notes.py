@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from generated.models import notes as models
 from tests.golden_handlers import ok_basic as h0
+
+from ..models import notes as models
 
 
 def add(args: models.NotesAddInput, ctx: Any) -> Any:

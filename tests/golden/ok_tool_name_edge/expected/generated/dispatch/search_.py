@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from generated.models import search_ as models
 from tests.golden_handlers import ok_basic as h0
+
+from ..models import search_ as models
 
 
 def search_(args: models.SearchInput, ctx: Any) -> Any:

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from generated.models import orders as models
 from tests.golden_handlers import ok_union as h0
+
+from ..models import orders as models
 
 
 async def place(args: models.OrdersPlaceInput, ctx: Any) -> Any:
