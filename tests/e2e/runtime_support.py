@@ -15,9 +15,11 @@ from pathlib import Path
 
 from mcp import StdioServerParameters
 
+from tests.runtime_fixture import compiled_fixture
+
 ROOT = Path(__file__).resolve().parents[2]
-FIXTURE_ROOT = ROOT / "tests" / "fixtures" / "runtime_build"
-FIXTURE = FIXTURE_ROOT / "rtgen"
+FIXTURE = compiled_fixture()
+FIXTURE_ROOT = FIXTURE.parent
 
 
 def server_env(extra: dict[str, str] | None = None) -> dict[str, str]:

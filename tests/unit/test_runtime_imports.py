@@ -7,8 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.runtime_fixture import compiled_fixture
+
 ROOT = Path(__file__).resolve().parents[2]
-FIXTURE = ROOT / "tests" / "fixtures" / "runtime_build" / "rtgen"
+FIXTURE = compiled_fixture()
 FORBIDDEN = ("generator", "jinja2", "yaml", "datamodel_code_generator")
 
 PROBE = """

@@ -1,6 +1,6 @@
 """The runtime's server in-process, driven by the real mcp Client in both protocol eras.
 
-The build is the hand-written fixture under tests/fixtures/runtime_build (docs/generated-build.md).
+The build is tests/fixtures/runtime_build compiled by toolc (tests/runtime_fixture.py).
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ from mcp import Client, MCPError, types
 
 from runtime.build import BuildError, load_build
 from runtime.server import App, create_app
+from tests.runtime_fixture import compiled_fixture
 
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "runtime_build" / "rtgen"
+FIXTURE = compiled_fixture()
 
 pytestmark = pytest.mark.anyio
 
