@@ -46,9 +46,14 @@ CODES: dict[str, Code] = {
         Code("E022", "unknown-selection", "a client selects or excludes an unknown tool or tag"),
         Code("E023", "cache-on-write", "`cache` is set on an operation that is not a read"),
         Code("E024", "required-not-param", "`required` names a parameter that is not declared"),
-        Code("E025", "bad-param-schema", "a `params` or `returns` schema is not valid JSON Schema"),
+        Code(
+            "E025",
+            "bad-param-schema",
+            "a `params`, `returns` or `defs` schema is not valid JSON Schema",
+        ),
         Code("E026", "bad-param-name", "a parameter name is not usable as a keyword argument"),
         Code("E027", "bad-rename", "a legacy `rename` or client `rename` does not fit"),
+        Code("E028", "unknown-ref", "a `$ref` names no top-level def, or a schema nests `$defs`"),
         Code("E030", "tool-name", "a tool name breaks the MCP tool-name rule"),
         Code("E031", "max-tools", "a client exposes more tools than its `max_tools`"),
         Code("E032", "name-rule", "a name a client sees breaks that client's `name_rule`"),
@@ -59,6 +64,7 @@ CODES: dict[str, Code] = {
         # W001 is reserved: a "sunset date passed" warning would make output depend on the date.
         Code("W002", "empty-client", "a client exposes no tools"),
         Code("W003", "tool-name-edge", 'a tool name starts or ends with "-" or "."'),
+        Code("W004", "unused-def", "a def is not used by any params or returns"),
     )
 }
 

@@ -168,12 +168,22 @@ class Tool:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class SchemaDef:
+    """A named schema under `defs`; params, returns and defs use it as {"$ref": "#/$defs/NAME"}."""
+
+    name: str
+    schema: JsonSchema
+    span: Span
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Catalog:
     server: Server
     cache_policies: tuple[CachePolicy, ...]
     breaker_policies: tuple[BreakerPolicy, ...]
     defaults: Defaults
     tools: tuple[Tool, ...]
+    defs: tuple[SchemaDef, ...] = ()  # declaration order
     source_hash: str = ""  # sha256 of the raw inputs, for the manifest
 
     def tool(self, name: str) -> Tool | None:

@@ -255,6 +255,10 @@ class _Lowering:
             breaker_policies=breakers,
             defaults=defaults,
             tools=tuple(self.tool(entry, defaults) for entry in tool_entries(self.doc)),
+            defs=tuple(
+                ir.SchemaDef(name=name, schema=schema, span=self.key_span(("defs", name)))
+                for name, schema in (data.get("defs") or {}).items()
+            ),
             source_hash=source_hash,
         )
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from generator.diagnostics import Diagnostic, Note, error
 from generator.ir import (
@@ -35,6 +35,7 @@ from generator.ir import (
     Span,
     Tool,
 )
+from generator.schema_refs import with_defs
 
 _ANNOTATION_KEYS = frozenset({"description", "title", "examples", "$comment"})
 
@@ -43,6 +44,7 @@ def resolve(
     catalog: Catalog, profile: ClientProfile
 ) -> tuple[ClientBuild | None, tuple[Diagnostic, ...]]:
     tools = select(catalog, profile)
+    defs = {d.name: d.schema for d in catalog.defs}
     renames = dict(profile.rename)
     exposed: list[ExposedTool] = []
     for tool in tools:
@@ -53,7 +55,7 @@ def resolve(
                 tool=tool.name,
                 operation=None,
                 legacy=None,
-                definition=tool_entry(tool, visible, profile.dialect),
+                definition=tool_entry(tool, visible, profile.dialect, defs),
             )
         )
         if profile.legacy == "list":
@@ -65,7 +67,7 @@ def resolve(
                             tool=tool.name,
                             operation=op.name,
                             legacy=old,
-                            definition=legacy_entry(tool, visible, op, old),
+                            definition=legacy_entry(tool, visible, op, old, defs),
                         )
                     )
     build = ClientBuild(
@@ -132,7 +134,8 @@ def output_schema(ops: tuple[Operation, ...]) -> JsonSchema | None:
     return {"type": "object", "anyOf": distinct}
 
 
-def tool_entry(tool: Tool, visible: str, dialect: str) -> JsonValue:
+def tool_entry(tool: Tool, visible: str, dialect: str, defs: Mapping[str, JsonSchema]) -> JsonValue:
+    """The tool's tools/list entry; a schema that uses `defs` carries them (schema_refs)."""
     ops = tool.operations
     entry: dict[str, JsonValue] = {"name": visible}
     if tool.title is not None:
@@ -149,15 +152,17 @@ def tool_entry(tool: Tool, visible: str, dialect: str) -> JsonValue:
         schema = object_schema(_flat_properties(ops), ["operation"])
     if description:
         entry["description"] = description
-    entry["inputSchema"] = schema
+    entry["inputSchema"] = with_defs(schema, defs)
     out = output_schema(ops)
     if out is not None:
-        entry["outputSchema"] = out
+        entry["outputSchema"] = with_defs(out, defs)
     entry["annotations"] = hints(ops)
     return entry
 
 
-def legacy_entry(tool: Tool, visible: str, op: Operation, old: LegacyName) -> JsonValue:
+def legacy_entry(
+    tool: Tool, visible: str, op: Operation, old: LegacyName, defs: Mapping[str, JsonSchema]
+) -> JsonValue:
     """A listed legacy alias: the operation's parameters under their old names."""
     wire = {new: old_arg for old_arg, new in old.rename}
     target = visible if tool.kind == "plain" else f'{visible}" operation "{op.name}'
@@ -169,14 +174,17 @@ def legacy_entry(tool: Tool, visible: str, op: Operation, old: LegacyName) -> Js
     entry: dict[str, JsonValue] = {
         "name": old.name,
         "description": description,
-        "inputSchema": object_schema(
-            {wire.get(p.name, p.name): p.schema for p in op.params},
-            (wire.get(r, r) for r in op.required),
+        "inputSchema": with_defs(
+            object_schema(
+                {wire.get(p.name, p.name): p.schema for p in op.params},
+                (wire.get(r, r) for r in op.required),
+            ),
+            defs,
         ),
     }
     out = output_schema((op,))
     if out is not None:
-        entry["outputSchema"] = out
+        entry["outputSchema"] = with_defs(out, defs)
     entry["annotations"] = hints((op,))
     return entry
 

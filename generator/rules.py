@@ -23,6 +23,7 @@ from generator.lower import (
     tool_entries,
 )
 from generator.rule_context import Context, Rule, hint, op_label, quoted
+from generator.rules_defs import defs_used, refs_resolve
 from generator.rules_handlers import (
     handler_functions_exist,
     handler_modules_import,
@@ -395,6 +396,8 @@ RULES: tuple[Rule, ...] = (
         "parameter and returns schemas are valid JSON Schema",
         schemas_are_valid,
     ),
+    Rule("E028", "refs-resolve", "every $ref names a top-level def", refs_resolve),
+    Rule("W004", "defs-used", "every def is used by some params or returns", defs_used),
     Rule(
         "E026",
         "param-names-usable",

@@ -15,7 +15,8 @@ from jsonschema.exceptions import SchemaError
 
 from generator.diagnostics import Diagnostic, error
 from generator.rule_context import Context, hint, op_label, quoted
-from generator.source import KeyPath
+from generator.rules_defs import catalog_defs, declared_schemas
+from generator.schema_refs import def_name, reachable, refs
 
 _PARAM_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
@@ -68,53 +69,53 @@ def _schema_error(schema: Any) -> SchemaError | None:
     return _schema_error_of(json.dumps(schema, sort_keys=True))
 
 
+def _resolvable(schema: Any, defs: dict[str, Any]) -> dict[str, Any] | None:
+    """`schema` with the defs it reaches attached, or None when one of its refs is broken (E028)."""
+    if any(def_name(ref) not in defs for _, ref in refs(schema)):
+        return None
+    names = reachable([schema], defs)
+    return {**schema, "$defs": {n: defs[n] for n in names}} if names else schema
+
+
 def schemas_are_valid(ctx: Context) -> Iterator[Diagnostic]:
-    for _, op in ctx.ops():
-        schemas: list[tuple[KeyPath, str, dict[str, Any]]] = [
-            ((*op.path, "params", name), f'parameter "{name}"', schema)
-            for name, schema in op.params.items()
-        ]
-        if "returns" in op.data:
-            schemas.append(((*op.path, "returns"), '"returns"', op.data["returns"]))
-        for path, label, schema in schemas:
-            exc = _schema_error(schema)
-            if exc is not None:
-                where = (*path, *exc.absolute_path)
-                message = " ".join(exc.message.split())
-                if where[-1:] == ("type",) and isinstance(exc.instance, str):
-                    fix = hint(exc.instance, _JSON_TYPES, "use one of " + quoted(_JSON_TYPES))
-                    yield error(
-                        ctx.at(where),
-                        "E025",
-                        f'{label} of {op_label(op)} has the unknown type "{exc.instance}"',
-                        fix,
-                    )
-                    continue
+    defs = catalog_defs(ctx)
+    for path, label, schema in declared_schemas(ctx):
+        exc = _schema_error(schema)
+        if exc is not None:
+            where = (*path, *exc.absolute_path)
+            message = " ".join(exc.message.split())
+            if where[-1:] == ("type",) and isinstance(exc.instance, str):
+                fix = hint(exc.instance, _JSON_TYPES, "use one of " + quoted(_JSON_TYPES))
                 yield error(
-                    ctx.at(where),
-                    "E025",
-                    f"{label} of {op_label(op)} is not valid JSON Schema ({message})",
-                    "correct the schema",
+                    ctx.at(where), "E025", f'{label} has the unknown type "{exc.instance}"', fix
                 )
                 continue
-            if label == '"returns"' and schema.get("type") != "object":
+            yield error(
+                ctx.at(where),
+                "E025",
+                f"{label} is not valid JSON Schema ({message})",
+                "correct the schema",
+            )
+            continue
+        if label.startswith('"returns"') and schema.get("type") != "object":
+            yield error(
+                ctx.at(path),
+                "E025",
+                f"{label} is not an object schema",
+                'set "type: object" and describe the result\'s properties',
+            )
+        elif "default" in schema:
+            full = _resolvable(schema, defs)
+            if full is None:
+                continue
+            problem = next(iter(Draft202012Validator(full).iter_errors(schema["default"])), None)
+            if problem is not None:
                 yield error(
-                    ctx.at(path),
+                    ctx.at((*path, "default")),
                     "E025",
-                    f'"returns" of {op_label(op)} is not an object schema',
-                    'set "type: object" and describe the result\'s properties',
+                    f"the default of {label} does not match its own schema",
+                    "change the default or the schema",
                 )
-            elif "default" in schema:
-                problem = next(
-                    iter(Draft202012Validator(schema).iter_errors(schema["default"])), None
-                )
-                if problem is not None:
-                    yield error(
-                        ctx.at((*path, "default")),
-                        "E025",
-                        f"the default of {label} of {op_label(op)} does not match its own schema",
-                        "change the default or the schema",
-                    )
 
 
 def param_name_problem(name: str) -> str | None:

@@ -139,6 +139,13 @@ def _translate(document: Document, err: ValidationError) -> Iterator[Diagnostic]
         )
     elif kind in ("anyOf", "oneOf"):
         yield from _alternatives(document, err)
+    elif "propertyNames" in err.schema_path and isinstance(value, str):
+        yield error(
+            smap.key_span((*path, value)),
+            "E003",
+            f'the name "{value}" in {subject} is not allowed',
+            fix_hint or "rename it",
+        )
     elif path[:1] == ("version",):
         yield error(
             smap.span(path), "E005", f"version {_show(value)} is not supported", 'set "version: 1"'

@@ -10,7 +10,26 @@ from pydantic import BaseModel, ValidationError
 
 from runtime.content import CONTENT_TYPES, to_mcp
 
-_dumps = json.JSONEncoder(ensure_ascii=False, default=str).encode
+_dumps_json = json.JSONEncoder(ensure_ascii=False).encode  # plain JSON data only
+
+
+def _json_default(obj: Any) -> Any:
+    if isinstance(obj, BaseModel):  # e.g. a nested parameter model handed back in the result
+        return obj.model_dump(mode="json", by_alias=True)
+    return str(obj)
+
+
+_dumps_any = json.JSONEncoder(ensure_ascii=False, default=_json_default).encode
+
+
+def _encode(value: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """(JSON text, structured content): the same data, JSON-native even when the dict held
+    models, dates or other objects (the fast path is for dicts that are JSON data already)."""
+    try:
+        return _dumps_json(value), value
+    except TypeError:
+        text = _dumps_any(value)
+        return text, json.loads(text)
 
 
 def error_result(message: str) -> types.CallToolResult:
@@ -26,7 +45,7 @@ def to_result(
     if isinstance(value, BaseModel):
         value = value.model_dump(mode="json", by_alias=True)
     if isinstance(value, dict):
-        text = _dumps(value)
+        text, value = _encode(value)
         if output is not None:
             try:
                 output.model_validate_json(text, strict=True)
@@ -48,7 +67,9 @@ def to_result(
         return types.CallToolResult(content=[to_mcp(v) for v in value]), None
     if value is None:
         return types.CallToolResult(content=[]), None
-    return types.CallToolResult(content=[types.TextContent(type="text", text=_dumps(value))]), None
+    return types.CallToolResult(
+        content=[types.TextContent(type="text", text=_dumps_any(value))]
+    ), None
 
 
 def _describe(exc: ValidationError) -> str:

@@ -23,7 +23,8 @@ from importlib.metadata import version
 from typing import Any
 
 from generator.emit import GENERATED, HEADER, OutputFile
-from generator.ir import Catalog, JsonSchema, JsonValue, Tool
+from generator.ir import Catalog, JsonSchema, JsonValue, Tool, class_ident
+from generator.schema_refs import DEFS_PREFIX, reachable
 
 # Bump when anything below changes the generated models for the same input.
 EMITTER_VERSION = 1
@@ -80,6 +81,13 @@ class _Hoister:
         self.module = module
         self.taken = taken
         self.defs: dict[str, JsonSchema] = {}
+        self.refs: dict[str, str] = {}  # "#/$defs/address" -> "#/$defs/<module>.<Class>"
+
+    def name_def(self, name: str, cls: str) -> str:
+        """Reserve the class of catalog def `name`; refs to it point there from now on."""
+        fresh = self._fresh(cls)
+        self.refs[DEFS_PREFIX + name] = f"#/$defs/{self.module}.{fresh}"
+        return fresh
 
     def _fresh(self, name: str) -> str:
         candidate, n = name, 2
@@ -109,6 +117,8 @@ class _Hoister:
                 ]
             elif key in _SINGLE:
                 out[key] = self.walk(value, name + _SINGLE[key], nested=True)
+            elif key == "$ref" and isinstance(value, str):
+                out[key] = self.refs.get(value, value)
             else:
                 out[key] = value
         is_class = isinstance(out.get("properties"), dict)
@@ -132,11 +142,22 @@ class _Hoister:
         return ref
 
 
-def _tool_defs(tool: Tool) -> dict[str, JsonSchema]:
+def _tool_defs(tool: Tool, shared: dict[str, JsonSchema]) -> dict[str, JsonSchema]:
     taken: set[str] = {op.input_model for op in tool.operations}
     taken |= {op.output_model for op in tool.operations if op.output_model}
     hoister = _Hoister(tool.module, taken)
     defs: dict[str, JsonSchema] = {}
+    # The catalog defs this tool reaches become classes (or aliases) of its own module, named
+    # after the tool like every other class there: "address" of bmad_task -> BmadTaskAddress.
+    roots: list[JsonValue] = [p.schema for op in tool.operations for p in op.params]
+    roots += [op.returns for op in tool.operations if op.returns is not None]
+    used = reachable(roots, shared)
+    classes = {name: hoister.name_def(name, class_ident(tool.name, name)) for name in used}
+    for name, cls in classes.items():
+        out = hoister.walk(shared[name], cls, top=True)
+        if isinstance(out, dict) and isinstance(out.get("properties"), dict):
+            out.setdefault("additionalProperties", True)  # JSON Schema's default: extra keys pass
+        defs[f"{tool.module}.{cls}"] = out
     for op in tool.operations:
         props = {p.name: hoister.walk(p.schema, op.input_model + _camel(p.name)) for p in op.params}
         model: JsonSchema = {"type": "object", "properties": props}
@@ -153,9 +174,10 @@ def _tool_defs(tool: Tool) -> dict[str, JsonSchema]:
 
 def models_document(catalog: Catalog) -> JsonSchema:
     """The one JSON Schema document datamodel-code-generator reads."""
+    shared = {d.name: d.schema for d in catalog.defs}
     defs: dict[str, JsonSchema] = {}
     for tool in catalog.tools:
-        defs.update(_tool_defs(tool))
+        defs.update(_tool_defs(tool, shared))
     return {"$defs": defs}
 
 

@@ -25,7 +25,7 @@ async def test_http_list_call_legacy_invalid(url: str, mode: str, version: str) 
     async with Client(url, mode=mode) as c:
         assert c.protocol_version == version
         names = [t.name for t in (await c.list_tools()).tools]
-        assert names == ["notes", "calc_add", "faults"]
+        assert names == ["notes", "calc_add", "faults", "geo_distance"]
         r = await c.call_tool("calc_add", {"a": 20, "b": 22})
         assert r.structured_content == {"sum": 42} and not r.is_error
         r = await c.call_tool("add_numbers", {"a": 1, "b": 1})

@@ -15,3 +15,7 @@ def get(note_id: str) -> dict[str, Any]:
 
 def search(query: str) -> dict[str, Any]:
     return {"query": query}
+
+
+def annotate(text: str, where: Any, when: Any, nested: Any, tricky: Any) -> dict[str, Any]:
+    return {"text": text}

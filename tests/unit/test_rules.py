@@ -150,6 +150,32 @@ CASES: list[tuple[str, list[tuple[str, str]], str]] = [
         'start and end it with a letter, digit or "_", since some clients reject it.\n',
     ),
     (
+        "E025 default checked against the def it refers to",
+        [
+            ("tools:\n", "defs:\n  page: {type: integer, minimum: 1}\ntools:\n"),
+            ("limit: {type: integer, default: 10}", 'limit: {$ref: "#/$defs/page", default: 0}'),
+        ],
+        'tools.yaml:33:76: error[E025]: the default of parameter "limit" of tool "memory_search" '
+        "does not match its own schema — change the default or the schema.\n",
+    ),
+    (
+        "E025 a default that fits the def is fine",
+        [
+            ("tools:\n", "defs:\n  page: {type: integer, minimum: 1}\ntools:\n"),
+            ("limit: {type: integer, default: 10}", 'limit: {$ref: "#/$defs/page", default: 5}'),
+        ],
+        "",
+    ),
+    (
+        "E003 def name",
+        [
+            ("tools:\n", "defs:\n  9lives: {type: string}\n  ok: {type: string}\ntools:\n"),
+            ("limit: {type: integer, default: 10}", 'limit: {$ref: "#/$defs/ok"}'),
+        ],
+        'tools.yaml:8:3: error[E003]: the name "9lives" in "defs" is not allowed — start with a '
+        'letter; use letters, digits, "_" and "-".\n',
+    ),
+    (
         "E040 missing module and missing handler",
         [("handler: MOD\n", "handler: nowhere.tasks\n")],
         'tools.yaml:11:14: error[E040]: handler module "nowhere.tasks" cannot be imported '

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict
 
 
-class JsonSchema202012ToolInputAddress(BaseModel):
+class JsonSchema202012ToolAddress(BaseModel):
     model_config = ConfigDict(
         extra="allow",
     )
@@ -18,4 +18,4 @@ class JsonSchema202012ToolInput(BaseModel):
         extra="forbid",
     )
     name: str | None = None
-    address: JsonSchema202012ToolInputAddress | None = None
+    address: JsonSchema202012ToolAddress | None = None
