@@ -12,7 +12,7 @@ all: generate
 
 help:
 	@echo "make generate   compile tools.yaml + clients/ into generated/ and print each client's table"
-	@echo "make check      everything CI runs: format, lint, types, tests, generated/ up to date"
+	@echo "make check      everything CI runs: format, lint, types, tests, generated/ up to date, verify"
 	@echo "make test       the test suite only"
 	@echo "make lint       ruff check; make fmt rewrites formatting"
 	@echo "make dist       one installable wheel per client, with host config snippets, in dist/"
@@ -50,6 +50,7 @@ check: $(STAMP)
 	$(PY) -m mypy
 	$(PY) -m pytest -q
 	$(PY) -m generator check
+	$(PY) verify/run.py
 
 dist: $(STAMP)
 	$(PY) -m generator dist
