@@ -35,6 +35,7 @@ from generator.ir import (
     Span,
     Tool,
 )
+from generator.portable import portable
 from generator.schema_refs import with_defs
 
 _ANNOTATION_KEYS = frozenset({"description", "title", "examples", "$comment"})
@@ -134,6 +135,11 @@ def output_schema(ops: tuple[Operation, ...]) -> JsonSchema | None:
     return {"type": "object", "anyOf": distinct}
 
 
+def _listed(schema: JsonSchema, defs: Mapping[str, JsonSchema]) -> JsonValue:
+    """A schema as it goes on the wire: self-contained (schema_refs) and portable (portable)."""
+    return portable(with_defs(schema, defs))
+
+
 def tool_entry(tool: Tool, visible: str, dialect: str, defs: Mapping[str, JsonSchema]) -> JsonValue:
     """The tool's tools/list entry; a schema that uses `defs` carries them (schema_refs)."""
     ops = tool.operations
@@ -152,10 +158,10 @@ def tool_entry(tool: Tool, visible: str, dialect: str, defs: Mapping[str, JsonSc
         schema = object_schema(_flat_properties(ops), ["operation"])
     if description:
         entry["description"] = description
-    entry["inputSchema"] = with_defs(schema, defs)
+    entry["inputSchema"] = _listed(schema, defs)
     out = output_schema(ops)
     if out is not None:
-        entry["outputSchema"] = with_defs(out, defs)
+        entry["outputSchema"] = _listed(out, defs)
     entry["annotations"] = hints(ops)
     return entry
 
@@ -174,7 +180,7 @@ def legacy_entry(
     entry: dict[str, JsonValue] = {
         "name": old.name,
         "description": description,
-        "inputSchema": with_defs(
+        "inputSchema": _listed(
             object_schema(
                 {wire.get(p.name, p.name): p.schema for p in op.params},
                 (wire.get(r, r) for r in op.required),
@@ -184,7 +190,7 @@ def legacy_entry(
     }
     out = output_schema((op,))
     if out is not None:
-        entry["outputSchema"] = with_defs(out, defs)
+        entry["outputSchema"] = _listed(out, defs)
     entry["annotations"] = hints((op,))
     return entry
 

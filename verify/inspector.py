@@ -1,7 +1,8 @@
 """Stage `inspector`: every example client build through the MCP Inspector CLI, over stdio.
 
 Per client (generated/clients/*): `inspector --cli --strict --method tools/list` (exit 6, a
-schema portability error, fails; warnings are counted), then one `tools/call` per listed tool.
+schema portability error, fails, and so does any portability warning: the compiler emits the
+portable spelling, generator/portable.py), then one `tools/call` per listed tool.
 The operation and arguments come from the build itself (build.py + tools_list.json): a master
 tool's first read operation without required parameters (else its first read operation), a plain
 tool's own operation, a listed legacy alias' operation. Required arguments come from ARGS by
@@ -199,10 +200,11 @@ def _run(job: Job, env: dict[str, str], home: Path) -> Result:
     out, err = proc.stdout, proc.stderr
     if job.strict_list:
         warnings = err.count("Warning: tool ")
-        if proc.returncode == 0:
-            return Result(
-                job, True, f"ok, {warnings} portability warnings", took, warnings=warnings
-            )
+        if proc.returncode == 0 and warnings == 0:
+            return Result(job, True, "ok, no portability warnings", took)
+        if proc.returncode == 0:  # the compiler emits portable schemas (generator/portable.py)
+            why = f"{warnings} portability warnings"
+            return Result(job, False, why, took, warnings=warnings, detail=err[-6000:])
         why = "schema portability error" if proc.returncode == 6 else f"exit {proc.returncode}"
         return Result(job, False, why, took, detail=err[-6000:])
     if proc.returncode == 0:
