@@ -6,6 +6,7 @@ import pytest
 from mcp import types
 from mcp.server.streamable_http import EventMessage
 
+from runtime.context import ToolContext
 from runtime.events import EventLog, SessionEvents
 
 pytestmark = pytest.mark.anyio
@@ -140,3 +141,19 @@ def test_limits_must_be_positive() -> None:
         EventLog(0)
     with pytest.raises(ValueError, match="max_age"):
         EventLog(10, max_age=0)
+
+
+async def test_tool_context_closes_the_stream_only_when_the_transport_can() -> None:
+    closed: list[bool] = []
+
+    async def close() -> None:
+        closed.append(True)
+
+    session = None  # these two methods never touch the session
+    plain = ToolContext(session, 1, "t", "op", "2025-11-25")  # type: ignore[arg-type]
+    assert not plain.can_close_sse_stream
+    await plain.close_sse_stream()  # stdio, stateless, no event store: nothing happens
+    resumable = ToolContext(session, 1, "t", "op", "2025-11-25", close)  # type: ignore[arg-type]
+    assert resumable.can_close_sse_stream
+    await resumable.close_sse_stream()
+    assert closed == [True]
