@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pytest
 from mcp import types
+from mcp.server.lowlevel import Server
 from mcp.server.streamable_http import EventMessage
 
 from runtime.context import ToolContext
 from runtime.events import EventLog, SessionEvents
+from runtime.streamable_http import ScopedSessionManager, asgi_app
 
 pytestmark = pytest.mark.anyio
 
@@ -141,6 +143,23 @@ def test_limits_must_be_positive() -> None:
         EventLog(0)
     with pytest.raises(ValueError, match="max_age"):
         EventLog(10, max_age=0)
+
+
+def test_each_new_session_gets_its_own_view_of_one_log() -> None:
+    log = EventLog(10)
+    manager = ScopedSessionManager(Server("t"), events=log)
+    first, second = manager.event_store, manager.event_store
+    assert isinstance(first, SessionEvents) and isinstance(second, SessionEvents)
+    assert first is not second
+    assert ScopedSessionManager(Server("t"), events=None).event_store is None
+    with pytest.raises(TypeError):
+        manager.event_store = log.session()
+
+
+def test_a_stateless_app_has_no_event_store() -> None:
+    with pytest.raises(ValueError, match="stateless"):
+        asgi_app(Server("t"), host="127.0.0.1", stateless=True, events=EventLog(10))
+    asgi_app(Server("t"), host="127.0.0.1", stateless=True)
 
 
 async def test_tool_context_closes_the_stream_only_when_the_transport_can() -> None:
