@@ -10,6 +10,17 @@ import sys
 from runtime.build import BuildError
 
 
+def _count(text: str) -> int:
+    """A non-negative integer option."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{value} is negative")
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m runtime", description="Serve a toolc build.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -19,6 +30,28 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8000)
     s.add_argument("--stateless", action="store_true", help="stateless Streamable HTTP")
+    s.add_argument(
+        "--sse-replay-events",
+        type=_count,
+        default=1000,
+        metavar="N",
+        help="SSE events kept for clients resuming with Last-Event-ID, all sessions together "
+        "(stateful HTTP; default 1000; 0: streams are not resumable)",
+    )
+    s.add_argument(
+        "--sse-replay-ttl",
+        type=_count,
+        default=600,
+        metavar="SECONDS",
+        help="drop kept SSE events older than this (default 600; 0: no age limit)",
+    )
+    s.add_argument(
+        "--sse-retry-ms",
+        type=_count,
+        default=1000,
+        metavar="MS",
+        help="reconnection delay announced to clients on resumable SSE streams (default 1000)",
+    )
     s.add_argument("--generated", help="generated directory (default: the `generated` package)")
     s.add_argument("--reload", action="store_true", help="swap builds when manifest.json changes")
     s.add_argument("--trace", help="span JSONL file (default .toolc/trace-CLIENT.jsonl)")
@@ -55,7 +88,19 @@ def main(argv: list[str] | None = None) -> int:
 
             anyio.run(serve_stdio, app)
         else:
-            serve_http(app, args.host, args.port, stateless=args.stateless)
+            events = None
+            if args.sse_replay_events and not args.stateless:
+                from runtime.events import EventLog
+
+                events = EventLog(args.sse_replay_events, args.sse_replay_ttl or None)
+            serve_http(
+                app,
+                args.host,
+                args.port,
+                stateless=args.stateless,
+                events=events,
+                retry_ms=args.sse_retry_ms,
+            )
     except KeyboardInterrupt:
         pass
     return 0

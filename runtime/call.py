@@ -84,7 +84,14 @@ class Engine:
                     f"{op.where} is failing and temporarily disabled (circuit open) — "
                     f"retry in {retry_after:.1f} s"
                 )
-        tctx = ToolContext(ctx.session, ctx.request_id, op.tool, op.name, ctx.protocol_version)
+        tctx = ToolContext(
+            ctx.session,
+            ctx.request_id,
+            op.tool,
+            op.name,
+            ctx.protocol_version,
+            getattr(ctx, "close_sse_stream", None),
+        )
         outcome: str | None = None
         cache_state: str | None = None
         try:

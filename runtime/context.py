@@ -1,7 +1,7 @@
 """`ToolContext`: what a handler that declares a `ctx` parameter receives.
 
-From an `async def` handler, await `report_progress` / `log`. From a `def` handler (it runs in a
-worker thread) call `report_progress_sync` / `log_sync`, which hop onto the event loop.
+From an `async def` handler, await `report_progress` / `log` / `close_sse_stream`. From a `def`
+handler (it runs in a worker thread) call the `_sync` variants, which hop onto the event loop.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from typing import Any, Literal, get_args
 import anyio.from_thread
 from mcp.server.session import ServerSession
 from mcp.shared.exceptions import MCPDeprecationWarning
+from mcp.shared.message import CloseSSEStreamCallback
 
 LogLevel = Literal["debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"]
 LOG_LEVELS: tuple[LogLevel, ...] = get_args(LogLevel)  # least to most severe
@@ -32,7 +33,14 @@ def set_min_log_level(session: Any, level: str) -> None:
 
 
 class ToolContext:
-    __slots__ = ("operation", "protocol_version", "request_id", "session", "tool")
+    __slots__ = (
+        "_close_sse_stream",
+        "operation",
+        "protocol_version",
+        "request_id",
+        "session",
+        "tool",
+    )
 
     def __init__(
         self,
@@ -41,12 +49,32 @@ class ToolContext:
         tool: str,
         operation: str,
         protocol_version: str,
+        close_sse_stream: CloseSSEStreamCallback | None = None,
     ) -> None:
         self.session = session
         self.request_id = request_id
         self.tool = tool
         self.operation = operation
         self.protocol_version = protocol_version
+        self._close_sse_stream = close_sse_stream
+
+    @property
+    def can_close_sse_stream(self) -> bool:
+        """Whether `close_sse_stream` does anything on this call's transport."""
+        return self._close_sse_stream is not None
+
+    async def close_sse_stream(self) -> None:
+        """End this call's SSE stream now; the call goes on, and the client reconnects to resume.
+
+        What the call sends from now on (progress, logs, its result) is kept by the server's event
+        store, and the client receives it when it reconnects with `Last-Event-ID` (after the retry
+        interval the server announced), so a long call need not hold a connection open ("polling").
+        Does nothing where streams cannot be resumed: stdio, stateless HTTP, a server without an
+        event store, and requests of any protocol version but 2025-11-25 (older clients cannot
+        resume; mcp 2.3.0 has no resumable streams at 2026-07-28).
+        """
+        if self._close_sse_stream is not None:
+            await self._close_sse_stream()
 
     async def report_progress(
         self, progress: float, total: float | None = None, message: str | None = None
@@ -78,3 +106,7 @@ class ToolContext:
     def log_sync(self, level: LogLevel, data: Any, logger: str | None = None) -> None:
         """`log` from a sync handler's worker thread."""
         anyio.from_thread.run(self.log, level, data, logger)
+
+    def close_sse_stream_sync(self) -> None:
+        """`close_sse_stream` from a sync handler's worker thread."""
+        anyio.from_thread.run(self.close_sse_stream)

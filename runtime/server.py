@@ -12,7 +12,7 @@ import warnings
 import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio
 from mcp import types
@@ -29,6 +29,9 @@ from runtime.call import Engine
 from runtime.context import set_min_log_level
 from runtime.results import error_result
 from runtime.trace import Tracer
+
+if TYPE_CHECKING:
+    from runtime.events import EventLog
 
 log = logging.getLogger("toolc.runtime")
 
@@ -150,8 +153,19 @@ async def serve_stdio(app: App) -> None:
         await app.server.run(read, write, app.init_options())
 
 
-def serve_http(app: App, host: str, port: int, *, stateless: bool) -> None:
+def serve_http(
+    app: App,
+    host: str,
+    port: int,
+    *,
+    stateless: bool,
+    events: EventLog | None = None,
+    retry_ms: int | None = None,
+) -> None:
+    """Serve Streamable HTTP; `events` makes a stateful server's SSE streams resumable."""
     import uvicorn
 
-    asgi = app.server.streamable_http_app(stateless_http=stateless, host=host)
+    from runtime.streamable_http import asgi_app
+
+    asgi = asgi_app(app.server, host=host, stateless=stateless, events=events, retry_ms=retry_ms)
     uvicorn.run(asgi, host=host, port=port, log_level="warning")

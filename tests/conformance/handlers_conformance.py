@@ -95,3 +95,11 @@ def json_schema_2020_12_tool(name: str | None, address: Any) -> dict[str, Any]:
     street = getattr(address, "street", None) if address is not None else None
     city = getattr(address, "city", None) if address is not None else None
     return {"name": name, "address": {"street": street, "city": city}}
+
+
+async def test_reconnection(ctx: ToolContext) -> str:
+    # a moment first, so the stream's priming event (the id to resume from) is on the wire
+    await anyio.sleep(0.05)
+    await ctx.close_sse_stream()
+    await anyio.sleep(0.1)  # the client sees its stream end and reconnects meanwhile
+    return "Reconnection test completed"

@@ -16,7 +16,8 @@ FORBIDDEN = ("generator", "jinja2", "yaml", "datamodel_code_generator")
 PROBE = """
 import json, sys
 import runtime.__main__, runtime.build, runtime.call, runtime.content, runtime.context
-import runtime.dispatch, runtime.reload, runtime.report, runtime.server, runtime.trace
+import runtime.dispatch, runtime.events, runtime.reload, runtime.report, runtime.server
+import runtime.streamable_http, runtime.trace
 import runtime.validation, runtime.policies.cache, runtime.policies.breaker, runtime.policies.limits
 from runtime.server import create_app
 app = create_app("test", sys.argv[1], trace=None)

@@ -171,6 +171,23 @@ TOOLS: Final[dict[str, dict[str, Any]]] = {
             }
         },
     },
+    "test_reconnection": {
+        "kind": "plain",
+        "module": "test_reconnection",
+        "max_concurrency": 16,
+        "operations": {
+            "test_reconnection": {
+                "effect": "read",
+                "idempotent": False,
+                "cache": None,
+                "invalidates": [],
+                "breaker": None,
+                "timeout": 10.0,
+                "params": [],
+                "required": [],
+            }
+        },
+    },
 }
 NAMES: Final[dict[str, str]] = {
     "test_simple_text": "test_simple_text",
@@ -182,5 +199,6 @@ NAMES: Final[dict[str, str]] = {
     "test_tool_with_progress": "test_tool_with_progress",
     "test_tool_with_logging": "test_tool_with_logging",
     "json_schema_2020_12_tool": "json_schema_2020_12_tool",
+    "test_reconnection": "test_reconnection",
 }
 LEGACY: Final[dict[str, dict[str, Any]]] = {}
