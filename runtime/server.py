@@ -143,12 +143,15 @@ def create_app(
 
 
 async def serve_stdio(app: App) -> None:
-    from mcp.server.stdio import stdio_server
+    if sys.platform == "win32":  # no asyncio pipe transports on the default Windows loop
+        from mcp.server.stdio import stdio_server as stdio_transport
+    else:
+        from runtime.stdio import stdio_transport
 
-    # stdio_server claims fd 1 from sys.stdout (and points fd 1 at stderr while serving); only
-    # then may sys.stdout go to stderr, so a stray print() can never reach the protocol stream,
-    # not even when a buffer is flushed at exit.
-    async with stdio_server() as (read, write):
+    # The transport claims fd 1 (and points it at stderr while serving); only then may
+    # sys.stdout go to stderr, so a stray print() can never reach the protocol stream, not even
+    # when a buffer is flushed at exit.
+    async with stdio_transport() as (read, write):
         sys.stdout = sys.stderr
         await app.server.run(read, write, app.init_options())
 
