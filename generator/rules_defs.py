@@ -7,7 +7,7 @@ from typing import Any
 
 from generator.diagnostics import Diagnostic, did_you_mean, error
 from generator.rule_context import Context, op_label
-from generator.schema_refs import DEFS_PREFIX, SCOPE_KEYWORDS, def_name, reachable, refs, walk
+from generator.schema_refs import DEFS_PREFIX, SCOPE_KEYWORDS, def_name, reachable, walk
 from generator.source import KeyPath
 
 
@@ -43,23 +43,29 @@ def refs_resolve(ctx: Context) -> Iterator[Diagnostic]:
                         f'declare shared schemas under the top-level "defs" and use '
                         f'{{"$ref": "{DEFS_PREFIX}NAME"}}',
                     )
-        for where, ref in refs(schema):
-            name = def_name(ref)
-            if name is not None and name in defs:
-                continue
-            close = did_you_mean(name, defs) if name is not None else None
-            if close is not None:
-                fix = f'did you mean "{DEFS_PREFIX}{close}"'
-            elif name is not None:
-                fix = f'declare "{name}" under the top-level "defs"'
-            else:
-                fix = f'refer to a top-level def as "{DEFS_PREFIX}NAME"'
-            yield error(
-                ctx.at((*path, *where)),
-                "E028",
-                f'$ref "{ref}" in {label} does not resolve',
-                fix,
-            )
+            ref = node.get("$ref")
+            if isinstance(ref, str):
+                problem = _unresolved(ref, defs)
+                if problem is not None:
+                    yield error(
+                        ctx.at((*where, "$ref")),
+                        "E028",
+                        f'$ref "{ref}" in {label} does not resolve',
+                        problem,
+                    )
+
+
+def _unresolved(ref: str, defs: dict[str, Any]) -> str | None:
+    """How to fix `ref` when it names no def; None when it resolves."""
+    name = def_name(ref)
+    if name is None:
+        return f'refer to a top-level def as "{DEFS_PREFIX}NAME"'
+    if name in defs:
+        return None
+    close = did_you_mean(name, defs)
+    if close is not None:
+        return f'did you mean "{DEFS_PREFIX}{close}"'
+    return f'declare "{name}" under the top-level "defs"'
 
 
 def defs_used(ctx: Context) -> Iterator[Diagnostic]:

@@ -16,7 +16,7 @@ from jsonschema.exceptions import SchemaError
 from generator.diagnostics import Diagnostic, error
 from generator.rule_context import Context, hint, op_label, quoted
 from generator.rules_defs import catalog_defs, declared_schemas
-from generator.schema_refs import def_name, reachable, refs
+from generator.schema_refs import def_name, refs, with_defs
 
 _PARAM_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
@@ -73,8 +73,7 @@ def _resolvable(schema: Any, defs: dict[str, Any]) -> dict[str, Any] | None:
     """`schema` with the defs it reaches attached, or None when one of its refs is broken (E028)."""
     if any(def_name(ref) not in defs for _, ref in refs(schema)):
         return None
-    names = reachable([schema], defs)
-    return {**schema, "$defs": {n: defs[n] for n in names}} if names else schema
+    return with_defs(schema, defs)
 
 
 def schemas_are_valid(ctx: Context) -> Iterator[Diagnostic]:
