@@ -18,9 +18,9 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from generator import ir
-from generator.diagnostics import Diagnostic, error
-from generator.source import Document, KeyPath, Sources
+from . import ir
+from .diagnostics import Diagnostic, error
+from .source import Document, KeyPath, Sources
 
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_CONCURRENCY = 32

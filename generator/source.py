@@ -20,8 +20,8 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from generator.diagnostics import Diagnostic, Note, error
-from generator.ir import Span
+from .diagnostics import Diagnostic, Note, error
+from .ir import Span
 
 KeyPath = tuple[str | int, ...]
 

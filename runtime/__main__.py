@@ -1,4 +1,4 @@
-"""CLI: `python -m runtime serve --client NAME ...` and `python -m runtime report [FILE]`."""
+"""`toolc serve --client NAME ...` and `toolc report [FILE]` (also `python -m toolc.runtime`)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import logging
 import os
 import sys
 
-from runtime.build import BuildError
+from .build import BuildError
 
 
 def _count(text: str) -> int:
@@ -22,7 +22,7 @@ def _count(text: str) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m runtime", description="Serve a toolc build.")
+    p = argparse.ArgumentParser(prog="toolc", description="Serve a toolc build.")
     sub = p.add_subparsers(dest="command", required=True)
     s = sub.add_parser("serve", help="serve one client's build over MCP")
     s.add_argument("--client", required=True, help="client profile name (generated/clients/NAME)")
@@ -52,7 +52,10 @@ def _parser() -> argparse.ArgumentParser:
         metavar="MS",
         help="reconnection delay announced to clients on resumable SSE streams (default 1000)",
     )
-    s.add_argument("--generated", help="generated directory (default: the `generated` package)")
+    s.add_argument("--root", help="project root (default: the current folder)")
+    s.add_argument(
+        "--generated", help="generated directory (default: $TOOLC_GENERATED, else ROOT/generated)"
+    )
     s.add_argument("--reload", action="store_true", help="swap builds when manifest.json changes")
     s.add_argument("--trace", help="span JSONL file (default .toolc/trace-CLIENT.jsonl)")
     s.add_argument("--no-trace", action="store_true", help="record no spans")
@@ -65,7 +68,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "report":
-        from runtime.report import main as report_main
+        from .report import main as report_main
 
         return report_main(args.file)
     logging.basicConfig(
@@ -73,12 +76,13 @@ def main(argv: list[str] | None = None) -> int:
         level=args.log_level.upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    from runtime.server import create_app, serve_http, serve_stdio
-    from runtime.trace import default_path
+    from .server import create_app, serve_http, serve_stdio
+    from .trace import default_path
 
     trace = None if args.no_trace else (args.trace or str(default_path(args.client)))
     try:
-        app = create_app(args.client, args.generated, trace=trace, reload=args.reload)
+        generated = args.generated or (args.root and os.path.join(args.root, "generated"))
+        app = create_app(args.client, generated, trace=trace, reload=args.reload)
     except BuildError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -90,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             events = None
             if args.sse_replay_events and not args.stateless:
-                from runtime.events import EventLog
+                from .events import EventLog
 
                 events = EventLog(args.sse_replay_events, args.sse_replay_ttl or None)
             serve_http(

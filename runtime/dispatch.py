@@ -16,9 +16,9 @@ from mcp.shared.exceptions import MCPError
 from mcp.types import INVALID_PARAMS
 from pydantic import BaseModel
 
-from runtime.build import Build
-from runtime.policies.breaker import Breaker
-from runtime.policies.cache import ResultCache
+from .build import Build
+from .policies.breaker import Breaker
+from .policies.cache import ResultCache
 
 
 @dataclass(slots=True, eq=False)

@@ -9,7 +9,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any, TextIO
 
-from runtime.trace import DEFAULT_DIR
+from .trace import DEFAULT_DIR
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -24,14 +24,14 @@ from mcp.server.subscriptions import InMemorySubscriptionBus, ListenHandler, Too
 from mcp.shared.exceptions import MCPDeprecationWarning, MCPError
 from mcp.types.version import MODERN_PROTOCOL_VERSIONS
 
-from runtime.build import Build, load_build
-from runtime.call import Engine
-from runtime.context import set_min_log_level
-from runtime.results import error_result
-from runtime.trace import Tracer
+from .build import Build, load_build
+from .call import Engine
+from .context import set_min_log_level
+from .results import error_result
+from .trace import Tracer
 
 if TYPE_CHECKING:
-    from runtime.events import EventLog
+    from .events import EventLog
 
 log = logging.getLogger("toolc.runtime")
 
@@ -122,7 +122,7 @@ class App:
         async with anyio.create_task_group() as tg:
             tg.start_soon(self.tracer.run_periodic)
             if self.reload:
-                from runtime.reload import watch
+                from .reload import watch
 
                 tg.start_soon(watch, self)
             try:
@@ -146,7 +146,7 @@ async def serve_stdio(app: App) -> None:
     if sys.platform == "win32":  # no asyncio pipe transports on the default Windows loop
         from mcp.server.stdio import stdio_server as stdio_transport
     else:
-        from runtime.stdio import stdio_transport
+        from .stdio import stdio_transport
 
     # The transport claims fd 1 (and points it at stderr while serving); only then may
     # sys.stdout go to stderr, so a stray print() can never reach the protocol stream, not even
@@ -168,7 +168,7 @@ def serve_http(
     """Serve Streamable HTTP; `events` makes a stateful server's SSE streams resumable."""
     import uvicorn
 
-    from runtime.streamable_http import asgi_app
+    from .streamable_http import asgi_app
 
     asgi = asgi_app(app.server, host=host, stateless=stateless, events=events, retry_ms=retry_ms)
     uvicorn.run(asgi, host=host, port=port, log_level="warning")

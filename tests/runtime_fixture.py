@@ -31,7 +31,7 @@ def compiled_fixture() -> Path:
             SOURCE / folder, root / folder, ignore=shutil.ignore_patterns("__pycache__")
         )
     subprocess.run(
-        [sys.executable, "-m", "generator", "generate", "--root", str(root), "--quiet"],
+        [sys.executable, "-m", "toolc", "generate", "--root", str(root), "--quiet"],
         cwd=ROOT,
         check=True,
         capture_output=True,

@@ -66,7 +66,7 @@ def serve(mode: str, workdir: Path) -> Iterator[str]:
     """Serve the fixture build over Streamable HTTP; yields the MCP URL."""
     port = _free_port()
     log = workdir / f"server-{mode}.log"
-    cmd = [python(), "-m", "runtime", "serve", "--client", CLIENT, "--transport", "http"]
+    cmd = [python(), "-m", "toolc", "serve", "--client", CLIENT, "--transport", "http"]
     cmd += ["--port", str(port), "--generated", str(FIXTURE / "generated"), "--no-trace"]
     with log.open("wb") as out:
         proc = subprocess.Popen(
@@ -127,7 +127,7 @@ def run_mode(mode: str, workdir: Path) -> Outcome:
 
 def check_fixture() -> bool:
     """The committed fixture build must match its catalog (like `make check` for generated/)."""
-    cmd = [python(), "-m", "generator", "check", "--root", str(FIXTURE), "--quiet"]
+    cmd = [python(), "-m", "toolc", "check", "--root", str(FIXTURE), "--quiet"]
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     if proc.returncode != 0:
         say("conformance: tests/conformance/generated is stale or the fixture is invalid — run")

@@ -12,9 +12,10 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from handlers import store
-from handlers.bmad import templates
-from runtime.errors import ToolError
+from toolc import ToolError
+
+from .. import store
+from . import templates
 
 MAX_PACK_BYTES = 1024 * 1024
 

@@ -15,7 +15,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from runtime.errors import ToolError
+from toolc import ToolError
 
 ENV_REPO = "TOOLC_GIT_REPO"
 GIT_TIMEOUT = 20.0

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from runtime.errors import ToolError
+from toolc import ToolError
 
 SKIP_DIRS = frozenset(
     {".git", ".hg", ".venv", "venv", "__pycache__", "node_modules", ".tox", ".mypy_cache",

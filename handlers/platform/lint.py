@@ -13,7 +13,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from runtime.errors import ToolError
+from toolc import ToolError
 
 TIMEOUT = 110.0
 MAX_FINDINGS = 500

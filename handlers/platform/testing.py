@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
-from runtime.errors import ToolError
+from toolc import ToolError
 
 MAX_DETAIL = 2000
 MAX_REPORT_BYTES = 50 * 1024 * 1024

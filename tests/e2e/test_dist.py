@@ -21,7 +21,7 @@ import pytest
 from mcp import ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
 
-from generator.dist_plan import literal_assignments
+from toolc.generator.dist.plan import literal_assignments
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPILER_DISTS = (
@@ -55,7 +55,7 @@ def _listed_names(client: str) -> list[str]:
 
 
 def _dist(out: Path, *clients: str) -> subprocess.CompletedProcess[str]:
-    args = [sys.executable, "-m", "generator", "dist", "--root", str(ROOT), "--out", str(out)]
+    args = [sys.executable, "-m", "toolc", "dist", "--root", str(ROOT), "--out", str(out)]
     for client in clients:
         args += ["--client", client]
     return subprocess.run(args, cwd=ROOT, capture_output=True, text=True, check=False)
@@ -243,7 +243,7 @@ def test_client_over_its_limits_is_refused(tmp_path: Path) -> None:
     path = root / "clients" / "mobile.yaml"
     path.write_text(path.read_text().replace("max_tools: 30", "max_tools: 1"))
     proc = subprocess.run(
-        [sys.executable, "-m", "generator", "dist", "--root", str(root)],
+        [sys.executable, "-m", "toolc", "dist", "--root", str(root)],
         capture_output=True,
         text=True,
         check=False,
@@ -259,7 +259,7 @@ def test_stale_generated_is_refused(tmp_path: Path) -> None:
     tools_list = next((root / "generated" / "clients").glob("*/tools_list.json"))
     tools_list.write_text(tools_list.read_text() + " ")
     proc = subprocess.run(
-        [sys.executable, "-m", "generator", "dist", "--root", str(root)],
+        [sys.executable, "-m", "toolc", "dist", "--root", str(root)],
         capture_output=True,
         text=True,
         check=False,
