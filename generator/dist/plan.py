@@ -325,10 +325,11 @@ def plan(
                 raise PlanError(f'{rel}: tool module "{module}" is missing — run toolc generate.')
             wanted.add(rel)
     files: dict[str, bytes] = {}
+    renames = {**shared.renames, "generated": package}
     for rel in sorted(wanted):
         content = (root / rel).read_bytes()
         if rel.endswith(".py"):
-            content = _renamed(root, rel, shared.renames)
+            content = _renamed(root, rel, renames)
         files[f"{package}/{rel.removeprefix('generated/')}"] = content
     manifest = root / "generated/manifest.json"
     if manifest.is_file():
