@@ -1,4 +1,4 @@
-"""`python -m runtime report [FILE]`: p50/p95 per tool and operation, cache hit rate, breaker
+"""`toolc report [FILE]`: p50/p95 per tool and operation, cache hit rate, breaker
 openings and legacy-name usage, from a span JSONL file."""
 
 from __future__ import annotations
