@@ -414,3 +414,18 @@ def test_version_must_be_pep440(project_dir: Path) -> None:
         build.write_text(build.read_text().replace("'1.2.0'", "'two'"))
     with pytest.raises(PlanError, match="not a PEP 440 version"):
         _shared(project_dir)
+
+
+def test_two_projects_never_share_an_installed_name(tmp_path: Path) -> None:
+    def names(server: str) -> set[str]:
+        root = make_project(tmp_path / server)
+        for build in (root / "generated/clients").glob("*/build.py"):
+            build.write_text(build.read_text().replace("'demo'", repr(server)))
+        shared = project(root, ["alpha", "cursor"])
+        plans = [plan_handlers(root, shared, "0")]
+        plans += [plan(root, c, shared, "0") for c in ("alpha", "cursor")]
+        return {path.split("/")[0] for p in plans for path, _ in p.files}
+
+    first, second = names("notes"), names("tickets")
+    assert first == {"notes_handlers", "notes_alpha", "notes_cursor"}
+    assert not first & second
