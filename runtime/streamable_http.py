@@ -123,7 +123,7 @@ class ScopedSessionManager(StreamableHTTPSessionManager):
 def asgi_app(
     server: Server[Any],
     *,
-    port: int = 0,
+    port: int,
     stateless: bool,
     events: EventLog | None = None,
     retry_ms: int | None = None,
