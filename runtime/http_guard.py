@@ -132,6 +132,8 @@ class Allowlists:
     def build(cls, port: int, hosts: Iterable[str] = (), origins: Iterable[str] = ()) -> Allowlists:
         """The loopback names on `port` (always: a rebinding attacker cannot send them) + extras."""
         local = [f"{name}:{port}" for name in LOOPBACK_NAMES]
+        if port == DEFAULT_PORTS["http"]:  # clients leave the default port out of Host
+            local += LOOPBACK_NAMES
         return cls(
             hosts=parse_hosts([*local, *hosts]),
             origins=parse_origins([*(f"http://{name}" for name in local), *origins]),

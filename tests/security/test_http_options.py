@@ -8,7 +8,10 @@ import pytest
 
 from runtime.__main__ import _parser
 from runtime.http_cli import HttpConfigError, http_options
+from runtime.http_guard import Allowlists
 from runtime.streamable_http import HttpOptions
+
+APP = "https://app.example"
 
 
 def options(*argv: str) -> HttpOptions:
@@ -45,3 +48,15 @@ def test_loopback_needs_no_waiver() -> None:
 def test_unsafe_exposure_is_refused(argv: tuple[str, ...]) -> None:
     with pytest.raises(HttpConfigError):
         options(*argv)
+
+
+def test_allowlists_compare_parsed_values_exactly() -> None:
+    on_80, on_8000 = Allowlists.build(80), Allowlists.build(8000, ["mcp.example"], [APP])
+    assert on_80.host_ok("localhost") and on_80.host_ok("127.0.0.1:80")
+    assert on_80.origin_ok("http://localhost") and not on_80.origin_ok("https://localhost")
+    assert not on_8000.host_ok("localhost") and not on_8000.host_ok("localhost:80")
+    assert on_8000.host_ok("MCP.Example") and not on_8000.host_ok("mcp.example:443")
+    assert on_8000.origin_ok(APP + ":443") and not on_8000.origin_ok(APP + ".evil")
+    for bad in ("localhost:8000/", "localhost:08000x", "[::1", "user@localhost:8000", None):
+        assert not on_8000.host_ok(bad)
+    assert on_8000.origin_ok(None)
