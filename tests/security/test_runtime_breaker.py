@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+from pathlib import Path
 
 import pytest
 from mcp import Client
@@ -98,3 +99,32 @@ def test_classification_in_process() -> None:
     assert named.counts(TransientError("busy"))  # marked transient: always
     qualified = Breaker(5, 30, count=["builtins.ConnectionError"])
     assert qualified.counts(ConnectionRefusedError()) and not qualified.counts(OSError())
+
+
+@pytest.mark.parametrize(
+    ("count", "expected"),
+    [
+        ('[OSError, "sqlite3.OperationalError", UpstreamDown]', ""),
+        (
+            '["not a name!"]',
+            'error[E003]: item 1 of "count" of breaker policy "standard" "not a name!" does not '
+            "have the expected form — write an exception class name, plain (OSError) or with "
+            "its module (sqlite3.OperationalError).",
+        ),
+    ],
+)
+def test_compiler_checks_count_names(tmp_path: Path, count: str, expected: str) -> None:
+    from generator.diagnostics import render_text
+    from generator.source import load
+    from generator.validate import validate
+    from tests.unit.test_validate import CLIENT, catalog, project
+
+    root, module = project(tmp_path, {"clients/mobile.yaml": CLIENT})
+    text_ = catalog(module).replace(
+        "half_open_max_calls: 1}", f"half_open_max_calls: 1, count: {count}}}"
+    )
+    assert "count:" in text_
+    (root / "tools.yaml").write_text(text_, encoding="utf-8")
+    sources, _ = load(root)
+    report = render_text(validate(sources))
+    assert (expected in report) if expected else report == "", report
