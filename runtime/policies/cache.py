@@ -79,6 +79,7 @@ class ResultCache:
         stale = [k for k in self.entries if k[0] == tool and k[1] in operations]
         for k in stale:
             self.entries.pop(k, None)
-        running = [k for k in self.inflight if k[0] == tool and k[1] in operations]
-        for k in running:
-            del self.inflight[k]
+        if self.inflight:
+            running = [k for k in self.inflight if k[0] == tool and k[1] in operations]
+            for k in running:
+                del self.inflight[k]
