@@ -1,7 +1,7 @@
 """Read-your-writes: a cached read issued after an acknowledged write never sees older data.
 
 Fixture: kv.get and kv_view read their value first and then take 0.3 s (a slow query); both are
-cached; kv.put invalidates kv.get (same tool) and kv_view (another tool).
+cached; kv.put invalidates kv.get (same tool) and kv_view (another tool). Client "rw" serves them.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ async def test_read_after_acknowledged_write_sees_the_write(
     tool: str, extra: dict[str, str]
 ) -> None:
     stale = 0
-    async with Client(stdio_params()) as c:
+    async with Client(stdio_params("rw")) as c:
         for i in range(10):
             read = {"key": "k", **extra}
             async with anyio.create_task_group() as tg:
