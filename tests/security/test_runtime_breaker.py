@@ -14,7 +14,7 @@ import pytest
 from mcp import Client
 
 from tests.e2e.runtime_support import stdio_params
-from tests.security.runtime_support import compile_variant, text
+from tests.security.call_path_support import compile_variant, text
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
 
