@@ -239,6 +239,7 @@ class _Lowering:
                 failure_threshold=int(p.get("failure_threshold", 5)),
                 reset_timeout=_float(p.get("reset_timeout"), 30.0),
                 half_open_max_calls=int(p.get("half_open_max_calls", 1)),
+                count=tuple(str(n) for n in p["count"]) if p.get("count") is not None else None,
                 span=self.key_span(("policies", "breaker", name)),
             )
             for name, p in (policies.get("breaker") or {}).items()
