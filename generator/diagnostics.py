@@ -62,6 +62,11 @@ CODES: dict[str, Code] = {
         Code("E040", "handler-module", "a handler module cannot be imported"),
         Code("E041", "handler-function", "a handler function does not exist or is not callable"),
         Code("E042", "handler-signature", "a handler does not accept the declared parameters"),
+        Code(
+            "E043",
+            "handler-external",
+            "a handler module lies outside the project root and is not in `external_handlers`",
+        ),
         # W001 is reserved: a "sunset date passed" warning would make output depend on the date.
         Code("W002", "empty-client", "a client exposes no tools"),
         Code("W003", "tool-name-edge", 'a tool name starts or ends with "-" or "."'),
