@@ -25,6 +25,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
+from generator.diagnostics import excerpt
+
 if TYPE_CHECKING:
     from generator.lower import HandlerRef
     from generator.source import Document
@@ -146,7 +148,8 @@ class HandlerImports:
                 return importlib.import_module(name)
         except (Exception, SystemExit) as exc:
             # keep messages free of this machine's paths: "(/abs/root/pkg/m.py)" -> "(pkg/m.py)"
-            return one_line(exc).replace(entry + os.sep, "")
+            # and short: an exception's message may quote anything
+            return excerpt(one_line(exc).replace(entry + os.sep, ""), 200)
         finally:
             with contextlib.suppress(ValueError):
                 sys.path.remove(entry)
