@@ -3,9 +3,10 @@
 `check` and `generate` import handler modules (to check that their functions exist and take the
 declared parameters), and importing runs code. So before any import, every level of the dotted
 name (`pkg`, `pkg.sub`, `pkg.sub.mod`) is located with the import system's finders alone, the way
-`import` would find it, and each level that has code must be a file under the project root. A
-module elsewhere (the standard library, site-packages, built into Python, another checkout) is
-refused unless the catalog names it, or a package above it, in `external_handlers`.
+`import` would find it, and each level that has code must be a file under the project root and
+not installed code. A module elsewhere (the standard library, site-packages, also a virtualenv's
+inside the project, built into Python, another checkout) is refused unless the catalog names it,
+or a package above it, in `external_handlers`.
 
 `importlib.util.find_spec("a.b")` would import `a` to learn its `__path__`, so only the top level
 goes through it; deeper levels ask `sys.meta_path`'s finders with the parent's search locations.
@@ -51,22 +52,30 @@ def _find(name: str, search: list[str] | None) -> ModuleSpec | None:
     return None
 
 
-def _installed(path: Path) -> str:
-    """Where a file outside the project lives, as a phrase: "in site-packages"."""
+def _installed(path: Path, base: Path) -> str | None:
+    """Where an installed file lives ("in site-packages"), or None for any other file.
+
+    Installed code is never the project's own, even in a virtualenv inside the project root
+    `base` (whose own path may contain any folder names).
+    """
     paths = sysconfig.get_paths()
-    for key, phrase in (("purelib", "site-packages"), ("platlib", "site-packages")):
-        if path.is_relative_to(Path(paths[key]).resolve()):
-            return f"in {phrase}"
-    if "site-packages" in path.parts or "dist-packages" in path.parts:
+    parts = path.relative_to(base).parts if path.is_relative_to(base) else path.parts
+    if "site-packages" in parts or "dist-packages" in parts:
         return "in site-packages"
+    for key in ("purelib", "platlib"):
+        if path.is_relative_to(Path(paths[key]).resolve()):
+            return "in site-packages"
     for key in ("stdlib", "platstdlib"):
         if path.is_relative_to(Path(paths[key]).resolve()):
             return "in the standard library"
-    return "in a folder outside the project root"
+    return None
 
 
 def foreign_level(name: str, root: Path) -> tuple[str, str] | None:
-    """(level, where) for the first level of `name` whose code is not under `root`, else None.
+    """(level, where) for the first level of `name` whose code is not the project's, else None.
+
+    The project's code is a file under `root` that is not installed code (site-packages, the
+    standard library), so a virtualenv inside the project root does not count as the project.
 
     None also when a level cannot be found at all: importing then only runs code under `root`
     (the levels above it), and the import's own error says what is missing. The caller must
@@ -90,8 +99,9 @@ def foreign_level(name: str, root: Path) -> tuple[str, str] | None:
             return level, "in the standard library"  # built in or frozen
         else:
             origin = Path(spec.origin).resolve()
-            if not origin.is_relative_to(base):
-                return level, _installed(origin)
+            installed = _installed(origin, base)
+            if installed is not None or not origin.is_relative_to(base):
+                return level, installed or "in a folder outside the project root"
         if locations is None:
             return None  # not a package: the import of a deeper level fails by itself
         search = list(locations)

@@ -128,3 +128,18 @@ def test_package_inside_the_project_but_linked_outside_is_refused(
     assert proc.returncode == 1
     assert 'handler module "linked.tools" lies outside the project root' in proc.stderr
     assert not marker.exists()
+
+
+def test_site_packages_of_a_virtualenv_inside_the_project_is_not_the_project(
+    tmp_path: Path,
+) -> None:
+    marker = tmp_path / "marker"
+    root = _project(tmp_path, _catalog("venv_pkg.tools:run"))
+    site = root / ".venv" / "lib" / "python3.11" / "site-packages"
+    (site / "venv_pkg").mkdir(parents=True)
+    (site / "venv_pkg" / "__init__.py").write_text("", encoding="utf-8")
+    (site / "venv_pkg" / "tools.py").write_text(SIDE_EFFECT, encoding="utf-8")
+    proc = _check(root, site, marker)
+    assert proc.returncode == 1
+    assert '(its parent "venv_pkg" is in site-packages)' in proc.stderr, proc.stderr
+    assert not marker.exists()
