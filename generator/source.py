@@ -27,7 +27,7 @@ from generator.source_files import CATALOG_PATH, input_files
 KeyPath = tuple[str | int, ...]
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
-_MAX_NODES = 200_000  # alias expansion budget ("billion laughs")
+_MAX_NODES = 200_000  # expansion budget of aliases and merge keys ("billion laughs")
 
 
 @dataclass(frozen=True, slots=True, eq=False)
