@@ -19,6 +19,7 @@ from typing import Any
 from packaging.version import InvalidVersion, Version
 
 from generator.dist_closure import closure, module_path
+from generator.source_files import inside_root
 
 # Distributions that belong to the compiler; a served build must never depend on them.
 COMPILER_ONLY = ("jinja2", "pyyaml", "datamodel-code-generator", "ruff")
@@ -188,8 +189,11 @@ def plan(root: Path, client: str, client_input: str | None = None) -> Plan:
             raise PlanError(f"{rel}: reached from a dispatch module but not part of this client.")
         wanted.add(rel)
 
-    files: dict[str, bytes] = {rel: (root / rel).read_bytes() for rel in sorted(wanted)}
-    files.update({rel: (root / rel).read_bytes() for rel in _tree_files(root, "runtime")})
+    shipped = [*sorted(wanted), *_tree_files(root, "runtime")]
+    for rel in shipped:
+        if not inside_root(root, root / rel):
+            raise PlanError(f"{rel}: resolves outside the project root — replace the symlink.")
+    files: dict[str, bytes] = {rel: (root / rel).read_bytes() for rel in shipped}
     manifest = root / "generated/manifest.json"
     if manifest.is_file():
         keep = set(files)

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.diagnostics import Diagnostic, did_you_mean
+from generator.handler_imports import HandlerImports
 from generator.ir import Span
 from generator.lower import (
-    HandlerImports,
     OpEntry,
     ToolEntry,
 )

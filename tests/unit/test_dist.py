@@ -172,6 +172,17 @@ def test_closure_reports_forbidden_and_missing(project: Path) -> None:
         plan(project, "alpha")
 
 
+def test_a_shipped_file_linked_outside_the_project_is_refused(
+    project: Path, tmp_path: Path
+) -> None:
+    secret = tmp_path / "secret.py"
+    secret.write_text("TOKEN = 'hunter2'\n")
+    (project / "handlers/util.py").unlink()
+    (project / "handlers/util.py").symlink_to(secret)
+    with pytest.raises(PlanError, match=r"handlers/util\.py: resolves outside the project root"):
+        plan(project, "alpha")
+
+
 def test_compiler_dependency_is_refused(project: Path) -> None:
     text = PYPROJECT.replace('"mcp==2.3.0"', '"mcp==2.3.0", "PyYAML>=6"')
     (project / "pyproject.toml").write_text(text)
