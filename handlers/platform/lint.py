@@ -1,7 +1,8 @@
 """lint_full: run ruff on a path and return structured findings.
 
 Runs `sys.executable -m ruff check --output-format json --no-cache` (no cache files are written,
-so the operation is a pure read). Ruff's exit status 1 means "findings", not failure.
+so the operation is a pure read). Ruff's exit status 1 means "findings", not failure. The path
+must lie under `$TOOLC_WORKSPACE` (see `handlers.workspace`) and is taken relative to it.
 """
 
 from __future__ import annotations
@@ -10,9 +11,9 @@ import json
 import subprocess
 import sys
 from collections import Counter
-from pathlib import Path
 from typing import Any
 
+from handlers import workspace
 from runtime.errors import ToolError
 
 TIMEOUT = 110.0
@@ -21,9 +22,7 @@ MAX_FINDINGS = 500
 
 def lint_full(path: str, select: list[str] | None = None) -> dict[str, Any]:
     """Ruff findings for a file or directory, with counts per rule."""
-    target = Path(path).expanduser()
-    if not target.exists():
-        raise ToolError(f"{target} does not exist — pass a file or directory to lint")
+    target = workspace.confine(path, workspace.ENV_WORKSPACE, "path")
     cmd = [sys.executable, "-m", "ruff", "check", "--output-format", "json", "--no-cache"]
     if select:
         cmd += ["--select", ",".join(s.strip() for s in select if s.strip())]

@@ -31,15 +31,20 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def test_no_repository_configured_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(git.ENV_REPO, raising=False)
-    with pytest.raises(ToolError, match="no git repository configured — pass repo_path or set"):
+    with pytest.raises(ToolError, match="no git repository configured — set TOOLC_GIT_REPO"):
         git.get_history()
 
 
-def test_path_that_is_not_a_repository(tmp_path: Path) -> None:
-    with pytest.raises(ToolError, match="not inside a git repository"):
-        git.validate_changes(repo_path=str(tmp_path))
-    with pytest.raises(ToolError, match="is not a directory"):
+def test_path_that_is_not_a_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(git.ENV_REPO, str(tmp_path))
+    (tmp_path / "plain").mkdir()
+    with pytest.raises(ToolError, match="not inside a git repository under TOOLC_GIT_REPO"):
+        git.validate_changes(repo_path="plain")
+    with pytest.raises(ToolError, match="does not exist under"):
         git.validate_changes(repo_path=str(tmp_path / "missing"))
+    (tmp_path / "file.txt").write_text("x")
+    with pytest.raises(ToolError, match="is not a directory"):
+        git.validate_changes(repo_path="file.txt")
 
 
 def test_empty_repository_has_no_history(repo: Path) -> None:
@@ -104,5 +109,5 @@ def test_push_to_a_real_remote(repo: Path, tmp_path: Path) -> None:
     pushed = git.push_changes()
     assert pushed == {"repo": str(repo), "remote": "origin", "branch": "main", "pushed": True}
     assert run(remote, "rev-parse", "main").strip() == sha
-    with pytest.raises(ToolError, match="git push failed"):
+    with pytest.raises(ToolError, match='branch "no-such-branch" does not exist locally'):
         git.push_changes(branch="no-such-branch")
