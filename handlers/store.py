@@ -46,6 +46,7 @@ ID_BODY = re.compile(rf"[0-9]{{1,{MAX_ID_DIGITS}}}")
 # SQLite's primary result codes (`sqlite_errorcode & 0xFF`) that a caller or the machine causes
 SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY, SQLITE_IOERR = 5, 6, 8, 10
 SQLITE_CORRUPT, SQLITE_FULL, SQLITE_CANTOPEN, SQLITE_TOOBIG, SQLITE_NOTADB = 11, 13, 14, 18, 26
+WRITE_ERRORS = frozenset({"SQLITE_IOERR_WRITE", "SQLITE_IOERR_FSYNC", "SQLITE_IOERR_TRUNCATE"})
 TOO_LARGE = ("expression tree is too large", "too many sql variables", "pattern too complex")
 
 log = logging.getLogger(__name__)
@@ -233,6 +234,12 @@ def _explain(exc: BaseException) -> ToolError | None:
         return ToolError(
             f"the BMAD database at {path} stayed locked by another writer for more than "
             f"{BUSY_TIMEOUT_MS // 1000} s — retry shortly; nothing was saved"
+        )
+    if code == SQLITE_IOERR and getattr(exc, "sqlite_errorname", "") in WRITE_ERRORS:
+        return ToolError(
+            f"the BMAD database at {path} could not be written: the disk is full, a quota or "
+            "file size limit was reached, or the disk failed — free space (or raise the limit) "
+            "and retry; nothing was saved"
         )
     if code == SQLITE_IOERR:
         return ToolError(

@@ -78,7 +78,11 @@ def confine(value: str | None, env: str, what: str) -> Path:
             f'{what} "{show(raw)}" is outside the workspace {base} — pass a path under it, or '
             f"set {env} on the server to a directory that holds it"
         )
-    if not resolved.exists():
+    try:
+        present = resolved.exists()
+    except (OSError, ValueError):  # e.g. a name longer than the file system allows
+        present = False
+    if not present:
         raise ToolError(f'{what} "{show(raw)}" does not exist under {base} — pass an existing path')
     return resolved
 

@@ -50,6 +50,13 @@ ARGS: dict[str, Any] = {
     "approver": "verify",
     "reason": "verify",
     "comment": "verify",
+    # ids must match their schema's pattern; these do not exist (legacy aliases may end in a
+    # ToolError, see the module docstring)
+    "task_id": "t999",
+    "plan_id": "p999",
+    "doc_id": "d999",
+    "workflow_id": "w999",
+    "session_id": "h999",
 }
 # Optional arguments some calls need to stay inside the sandbox.
 EXTRA: dict[str, dict[str, Any]] = {
@@ -85,7 +92,7 @@ class Result:
 
 
 def _sandbox(root: Path) -> dict[str, str]:
-    """Temp DB path, git repo with one commit, sample files; returns the server's environment."""
+    """Temp DB, git repo with one commit, sample files (the workspace); the server's environment."""
     repo = root / "repo"
     repo.mkdir()
     git = ["git", "-C", str(repo), "-c", "user.name=verify", "-c", "user.email=verify@invalid"]
@@ -95,7 +102,11 @@ def _sandbox(root: Path) -> dict[str, str]:
     subprocess.run([*git, "commit", "-q", "-m", "init"], check=True)
     (root / "sample.py").write_text(SAMPLE_PY)
     (root / "junit.xml").write_text(JUNIT)
-    return {"TOOLC_BMAD_DB": str(root / "bmad.db"), "TOOLC_GIT_REPO": str(repo)}
+    return {
+        "TOOLC_BMAD_DB": str(root / "bmad.db"),
+        "TOOLC_GIT_REPO": str(repo),
+        "TOOLC_WORKSPACE": str(root),  # the file tools read only under it
+    }
 
 
 def _fill(value: Any, sandbox: Path) -> Any:

@@ -124,10 +124,9 @@ def _git(
     check: bool = True,
     stdin: str | None = None,
     hooks: bool = False,
-    config: tuple[str, ...] = (),
 ) -> str:
-    extra = [part for item in config for part in ("-c", item)]
-    argv = [*hardened_args(hooks), *repo.config, *extra, *args]
+    extra = [part for item in repo.config for part in ("-c", item)]
+    argv = [*hardened_args(hooks), *extra, *args]
     try:
         proc = _run(repo.path, argv, timeout, stdin)
     except subprocess.TimeoutExpired as exc:
@@ -328,16 +327,13 @@ def push_changes(
         repo,
         "push",
         "--porcelain",
+        "--receive-pack=git-receive-pack",  # the remote's configured receivepack is a command
         *([] if hooks else ["--no-verify"]),
         "--",
         remote,
         f"{ref}:{ref}",
         timeout=PUSH_TIMEOUT,
         hooks=hooks,
-        config=(
-            f"remote.{remote}.receivepack=git-receive-pack",
-            f"remote.{remote}.uploadpack=git-upload-pack",
-        ),
     )
     return {"repo": str(repo.path), "remote": remote, "branch": target, "pushed": True}
 

@@ -18,6 +18,7 @@ SKIP_DIRS = frozenset(
     {".git", ".hg", ".venv", "venv", "__pycache__", "node_modules", ".tox", ".mypy_cache",
      ".ruff_cache", ".pytest_cache", "build", "dist", ".eggs"}
 )  # fmt: skip
+MAX_FILES = workspace.MAX_FILES
 MAX_FILE_BYTES = 2 * 1024 * 1024
 SCAN_SECONDS = 20.0  # well inside the operation's 60 s timeout
 
@@ -55,7 +56,7 @@ def search_functions(
     target = workspace.confine(path, workspace.ENV_WORKSPACE, "path")
     deadline = time.monotonic() + SCAN_SECONDS
     base = workspace.root(workspace.ENV_WORKSPACE)
-    listing = workspace.walk(target, base, ".py", SKIP_DIRS, deadline=deadline)
+    listing = workspace.walk(target, base, ".py", SKIP_DIRS, max_files=MAX_FILES, deadline=deadline)
     truncated = listing.truncated
     matches: list[dict[str, Any]] = []
     skipped: list[str] = []
