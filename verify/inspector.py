@@ -18,6 +18,7 @@ tool), internal errors and timeouts always fail.
 from __future__ import annotations
 
 import json
+import re
 import runpy
 import subprocess
 import tempfile
@@ -50,14 +51,10 @@ ARGS: dict[str, Any] = {
     "approver": "verify",
     "reason": "verify",
     "comment": "verify",
-    # ids must match their schema's pattern; these do not exist (legacy aliases may end in a
-    # ToolError, see the module docstring)
-    "task_id": "t999",
-    "plan_id": "p999",
-    "doc_id": "d999",
-    "workflow_id": "w999",
-    "session_id": "h999",
 }
+# Strings tried, in order, for a parameter with a `pattern` (ids such as t999 do not exist: a
+# legacy alias may then end in a ToolError, see the module docstring).
+PATTERN_SAMPLES = ("verify", "t999", "p999", "d999", "w999", "h999")
 # Optional arguments some calls need to stay inside the sandbox.
 EXTRA: dict[str, dict[str, Any]] = {
     "code.search_functions": {"path": "{sandbox}"},
@@ -123,6 +120,10 @@ def _synth(schema: dict[str, Any]) -> Any:
     for key in ("anyOf", "oneOf"):
         if schema.get(key):
             return _synth(schema[key][0])
+    if "pattern" in schema:
+        for sample in PATTERN_SAMPLES:
+            if re.search(schema["pattern"], sample):
+                return sample
     kind = schema.get("type")
     kind = kind[0] if isinstance(kind, list) else kind
     if kind == "integer" or kind == "number":
