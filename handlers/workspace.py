@@ -28,6 +28,11 @@ ENV_REPO = "TOOLC_GIT_REPO"
 MAX_FILES = 5000
 MAX_ENTRIES = 20_000
 WALK_SECONDS = 15.0
+# folders no scan descends into (tool caches, virtual environments, build output)
+SKIP_DIRS = frozenset(
+    {".git", ".hg", ".venv", "venv", "__pycache__", "node_modules", ".tox", ".mypy_cache",
+     ".ruff_cache", ".pytest_cache", "build", "dist", ".eggs"}
+)  # fmt: skip
 SHOWN = 120  # characters of a caller's value quoted back in an error
 
 

@@ -67,8 +67,8 @@ def install(pack: str, source: str | None = None) -> dict[str, Any]:
         definition = _load_source(source)
         if definition["name"] != pack:
             raise ToolError(
-                f'{source} holds pack "{definition["name"]}", not "{pack}" — pass the name '
-                "the file declares"
+                f'{workspace.show(source)} holds pack "{definition["name"]}", not "{pack}" — '
+                "pass the name the file declares"
             )
     elif pack in templates.BUILTIN_PACKS:
         definition = templates.check_pack(templates.BUILTIN_PACKS[pack], f'built-in pack "{pack}"')

@@ -165,7 +165,8 @@ def repository(repo_path: str | None) -> Repo:
     if not path.is_dir():
         raise ToolError(f"{path} is not a directory — pass the path of a git work tree")
     try:
-        proc = _run(path, ["rev-parse", "--show-toplevel"], GIT_TIMEOUT, None, base.parent)
+        argv = [*hardened_args(), "rev-parse", "--show-toplevel"]
+        proc = _run(path, argv, GIT_TIMEOUT, None, base.parent)
     except subprocess.TimeoutExpired as exc:
         raise ToolError(f"git rev-parse took longer than {GIT_TIMEOUT:g}s") from exc
     top = proc.stdout.strip()

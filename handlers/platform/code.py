@@ -14,10 +14,7 @@ from typing import Any
 from handlers import workspace
 from runtime.errors import ToolError
 
-SKIP_DIRS = frozenset(
-    {".git", ".hg", ".venv", "venv", "__pycache__", "node_modules", ".tox", ".mypy_cache",
-     ".ruff_cache", ".pytest_cache", "build", "dist", ".eggs"}
-)  # fmt: skip
+SKIP_DIRS = workspace.SKIP_DIRS
 MAX_FILES = workspace.MAX_FILES
 MAX_FILE_BYTES = 2 * 1024 * 1024
 SCAN_SECONDS = 20.0  # well inside the operation's 60 s timeout

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from handlers import workspace
-from handlers.platform import code
+from handlers.platform import code, lint
 from handlers.platform import testing as junit
 from runtime.errors import ToolError
 
@@ -109,3 +109,13 @@ def test_junit_folder_reports_truncation(ws: Path) -> None:
         (ws / f"r{i}.xml").write_text(report)
     full = junit.test_analyze(report_path=".")
     assert (full["reports"], full["truncated"], full["truncated_reason"]) == (3, False, None)
+
+
+def test_lint_refuses_a_tree_larger_than_its_bounds(
+    ws: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (ws / "pkg" / "b.py").write_text("X = 1\n")
+    monkeypatch.setattr(lint, "MAX_FILES", 1)
+    with pytest.raises(ToolError, match=r"too large to lint in one call .* lint a smaller folder"):
+        lint.lint_full(path="pkg")
+    assert lint.lint_full(path="pkg/b.py")["count"] == 0
