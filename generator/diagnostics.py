@@ -37,6 +37,7 @@ CODES: dict[str, Code] = {
         Code("E004", "unknown-key", "a key is not part of the config language"),
         Code("E005", "version", "`version` is missing or unsupported"),
         Code("E006", "file-missing", "a required input file is missing or unreadable"),
+        Code("E007", "outside-root", "an input path resolves outside the project root"),
         Code("E010", "duplicate-tool", "two tools have the same name"),
         Code("E011", "duplicate-operation", "two operations of a tool have the same name"),
         Code("E012", "duplicate-legacy", "a legacy name is declared twice or shadows a tool"),
@@ -61,6 +62,11 @@ CODES: dict[str, Code] = {
         Code("E040", "handler-module", "a handler module cannot be imported"),
         Code("E041", "handler-function", "a handler function does not exist or is not callable"),
         Code("E042", "handler-signature", "a handler does not accept the declared parameters"),
+        Code(
+            "E043",
+            "handler-external",
+            "a handler module lies outside the project root and is not in `external_handlers`",
+        ),
         # W001 is reserved: a "sunset date passed" warning would make output depend on the date.
         Code("W002", "empty-client", "a client exposes no tools"),
         Code("W003", "tool-name-edge", 'a tool name starts or ends with "-" or "."'),
@@ -104,6 +110,18 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
     """The closest candidate, for "did you mean" hints; None when nothing is close."""
     matches = difflib.get_close_matches(word, sorted(set(candidates)), n=1, cutoff=0.6)
     return matches[0] if matches else None
+
+
+def excerpt(text: str, limit: int = 40) -> str:
+    """`text` as one short printable line, for quoting input in a message.
+
+    Input may be anything (a binary file, a secret that is not YAML): whitespace runs become one
+    space, other unprintable characters become "?", and more than `limit` characters are cut
+    with "…", so a diagnostic never echoes more than a short excerpt.
+    """
+    flat = " ".join(text.split())
+    shown = "".join(c if c.isprintable() else "?" for c in flat[: limit + 1])
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
 
 
 def normalize(diagnostics: Iterable[Diagnostic]) -> tuple[Diagnostic, ...]:

@@ -95,6 +95,7 @@ class BreakerPolicy:
     failure_threshold: int
     reset_timeout: float  # seconds
     half_open_max_calls: int
+    count: tuple[str, ...] | None = None  # exception class names that count; None: the default
     span: Span
 
 

@@ -7,19 +7,14 @@ that the semantic rules share, so both stages walk the YAML the same way.
 
 from __future__ import annotations
 
-import contextlib
-import importlib
 import inspect
 import keyword
-import os
-import sys
 from dataclasses import dataclass
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 from . import ir
 from .diagnostics import Diagnostic, error
+from .handler_imports import HandlerImports
 from .source import Document, KeyPath, Sources
 
 DEFAULT_TIMEOUT = 30.0
@@ -130,44 +125,6 @@ def usable_function_name(name: str) -> bool:
     return name.isidentifier() and name.isascii() and not keyword.iskeyword(name)
 
 
-class HandlerImports:
-    """Imports handler modules with the project root first on `sys.path`, once per module."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self._results: dict[str, ModuleType | str] = {}
-
-    def module(self, name: str) -> ModuleType | str:
-        """The imported module, or a one-line description of why the import failed."""
-        if name not in self._results:
-            self._results[name] = self._import(name)
-        return self._results[name]
-
-    def function(self, ref: HandlerRef) -> Any:
-        """The attribute `ref` names, or None when the module or the attribute is missing."""
-        module = self.module(ref.module)
-        return None if isinstance(module, str) else getattr(module, ref.function, None)
-
-    def _import(self, name: str) -> ModuleType | str:
-        entry = str(self.root.resolve())
-        sys.path.insert(0, entry)
-        importlib.invalidate_caches()
-        try:
-            with contextlib.redirect_stdout(sys.stderr):
-                return importlib.import_module(name)
-        except (Exception, SystemExit) as exc:
-            # keep messages free of this machine's paths: "(/abs/root/pkg/m.py)" -> "(pkg/m.py)"
-            return one_line(exc).replace(entry + os.sep, "")
-        finally:
-            with contextlib.suppress(ValueError):
-                sys.path.remove(entry)
-
-
-def one_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
-
-
 def signature(obj: Any) -> inspect.Signature | None:
     try:
         return inspect.signature(obj)
@@ -203,7 +160,7 @@ def split_invalidates(
 class _Lowering:
     def __init__(self, sources: Sources, catalog: Document) -> None:
         self.doc = catalog
-        self.imports = HandlerImports(sources.root)
+        self.imports = HandlerImports.of(sources.root, catalog)
         self.diagnostics: list[Diagnostic] = []
         self.op_names = {t.name: tuple(o.name for o in t.operations) for t in tool_entries(catalog)}
 
@@ -239,6 +196,7 @@ class _Lowering:
                 failure_threshold=int(p.get("failure_threshold", 5)),
                 reset_timeout=_float(p.get("reset_timeout"), 30.0),
                 half_open_max_calls=int(p.get("half_open_max_calls", 1)),
+                count=tuple(str(n) for n in p["count"]) if p.get("count") is not None else None,
                 span=self.key_span(("policies", "breaker", name)),
             )
             for name, p in (policies.get("breaker") or {}).items()

@@ -20,15 +20,14 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .diagnostics import Diagnostic, Note, error
+from .diagnostics import Diagnostic, Note, error, excerpt
 from .ir import Span
+from .source_files import CATALOG_PATH, input_files
 
 KeyPath = tuple[str | int, ...]
 
-CATALOG_PATH = "tools.yaml"
-CLIENTS_DIR = "clients"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
-_MAX_NODES = 200_000  # alias expansion budget ("billion laughs")
+_MAX_NODES = 200_000  # expansion budget of aliases and merge keys ("billion laughs")
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -96,18 +95,22 @@ class _Converter:
     def span(self, node: Node) -> Span:
         return Span(self.rel, node.start_mark.line + 1, node.start_mark.column + 1)
 
-    def convert(self, node: Node, path: KeyPath) -> Any:
-        self.visited += 1
+    def spend(self, node: Node, count: int) -> None:
+        """Count `count` values (nodes or merged pairs) against the expansion budget."""
+        self.visited += count
         if self.visited > _MAX_NODES:
             self.diagnostics.append(
                 error(
                     self.span(node),
                     "E001",
-                    "aliases expand to too many values",
-                    "use fewer nested aliases",
+                    "aliases and merge keys expand to too many values",
+                    "use fewer nested aliases and merge keys",
                 )
             )
             raise _Abort
+
+    def convert(self, node: Node, path: KeyPath) -> Any:
+        self.spend(node, 1)
         self.values.setdefault(path, self.span(node))
         if isinstance(node, ScalarNode):
             return self.scalar(node)
@@ -138,7 +141,8 @@ class _Converter:
                 error(
                     self.span(node),
                     "E003",
-                    f'value "{node.value}" cannot be read as {node.tag.rsplit(":", 1)[-1]}',
+                    f'value "{excerpt(node.value)}" cannot be read as '
+                    f"{excerpt(node.tag.rsplit(':', 1)[-1])}",
                     "correct the value or quote it",
                 )
             )
@@ -150,7 +154,7 @@ class _Converter:
                 error(
                     self.span(node),
                     "E003",
-                    f'value "{node.value}" is not a finite number',
+                    f'value "{excerpt(node.value)}" is not a finite number',
                     "use a finite number",
                 )
             )
@@ -167,7 +171,11 @@ class _Converter:
         return value
 
     def pairs(self, node: MappingNode) -> tuple[list[tuple[Node, Node]], list[tuple[Node, Node]]]:
-        """(merged pairs from `<<` keys, explicit pairs), both in source order."""
+        """(merged pairs from `<<` keys, explicit pairs), both in source order.
+
+        Every merged pair counts toward the expansion budget as it is collected, like an alias's
+        nodes: nested `<<: [*a, *a, ...]` grows exponentially, and is stopped at the budget.
+        """
         merged: list[tuple[Node, Node]] = []
         explicit: list[tuple[Node, Node]] = []
         for key, value in node.value:
@@ -187,6 +195,7 @@ class _Converter:
                     )
                     raise _Abort
                 inner_merged, inner_explicit = self.pairs(source)
+                self.spend(key, len(inner_explicit) + len(inner_merged))
                 merged.extend(inner_explicit + inner_merged)
         return merged, explicit
 
@@ -214,7 +223,7 @@ class _Converter:
                     error(
                         self.span(key),
                         "E002",
-                        f'key "{name}" is defined twice {where(path)}',
+                        f'key "{excerpt(name)}" is defined twice {where(path)}',
                         "remove or rename one of them",
                         Note(self.span(first[name]), "first definition."),
                     )
@@ -236,7 +245,10 @@ def where(path: KeyPath) -> str:
         return "at the top level"
     text = ""
     for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:  # keys are input: quote a short excerpt only
+            text += f".{excerpt(part)}" if text else excerpt(part)
     return f'in "{text}"'
 
 
@@ -261,13 +273,14 @@ def parse(rel: str, text: str) -> tuple[Document | None, tuple[Diagnostic, ...]]
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             span = Span(rel, mark.line + 1, mark.column + 1) if mark else Span(rel, 1, 1)
-            problem = " ".join((exc.problem or exc.context or "syntax error").split())
+            problem = exc.problem or exc.context or "syntax error"
             if exc.context and exc.problem and exc.context.startswith("expected"):
                 problem = f"{exc.context}, {problem}"
+            problem = excerpt(problem, 120)  # messages quote tokens: never echo long input
             fix = "indent with spaces, not tabs" if "\\t" in problem else "fix the YAML syntax here"
             return None, (error(span, "E001", f"the file is not valid YAML: {problem}", fix),)
         except yaml.YAMLError as exc:  # e.g. a reader error without a mark
-            message = " ".join(str(exc).split())
+            message = excerpt(str(exc), 120)
             return None, (
                 error(
                     Span(rel, 1, 1),
@@ -319,30 +332,8 @@ def _decode(rel: str, raw: bytes) -> tuple[str | None, Diagnostic | None]:
 
 
 def load(root: Path) -> tuple[Sources, tuple[Diagnostic, ...]]:
-    """Read and parse every input file under `root`."""
-    diagnostics: list[Diagnostic] = []
-    files: list[tuple[str, Path]] = []
-    catalog_file = root / CATALOG_PATH
-    if catalog_file.is_file():
-        files.append((CATALOG_PATH, catalog_file))
-    else:
-        diagnostics.append(
-            error(
-                Span(CATALOG_PATH, 1, 1),
-                "E006",
-                f'"{CATALOG_PATH}" does not exist in the project root',
-                f'create "{CATALOG_PATH}" with "version: 1", "server" and "tools"',
-            )
-        )
-    clients_dir = root / CLIENTS_DIR
-    if clients_dir.is_dir():
-        files.extend(
-            sorted(
-                (p.relative_to(root).as_posix(), p)
-                for p in clients_dir.glob("*.yaml")
-                if p.is_file()
-            )
-        )
+    """Read and parse every input file under `root` (never one that resolves outside it)."""
+    files, diagnostics = input_files(root)
     catalog: Document | None = None
     clients: list[Document] = []
     inputs: list[InputFile] = []

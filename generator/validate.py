@@ -15,7 +15,7 @@ from typing import Any
 from jsonschema import Draft202012Validator, ValidationError
 
 from . import rules
-from .diagnostics import Diagnostic, did_you_mean, error, normalize
+from .diagnostics import Diagnostic, did_you_mean, error, excerpt, normalize
 from .source import Document, KeyPath, Sources
 
 _SCHEMAS = Path(__file__).parent / "schemas"
@@ -66,7 +66,7 @@ def check_schema(document: Document, name: str) -> tuple[Diagnostic, ...]:
             error(
                 smap.span(()),
                 "E003",
-                f"the file is {_kind(data)}, not a mapping",
+                f"the file is {_kind(data, quote=False)}, not a mapping",
                 'write it as a mapping that starts with "version: 1"',
             ),
         )
@@ -128,7 +128,9 @@ def _translate(document: Document, err: ValidationError) -> Iterator[Diagnostic]
                 else "remove it; allowed keys are " + ", ".join(f'"{k}"' for k in allowed)
             )
             where = f"in {subject}" if path else "at the top level"
-            yield error(smap.key_span((*path, key)), "E004", f'unknown key "{key}" {where}', fix)
+            yield error(
+                smap.key_span((*path, key)), "E004", f"unknown key {_show(key)} {where}", fix
+            )
     elif kind == "not":
         owner = describe(path[:-1])
         yield error(
@@ -143,7 +145,7 @@ def _translate(document: Document, err: ValidationError) -> Iterator[Diagnostic]
         yield error(
             smap.key_span((*path, value)),
             "E003",
-            f'the name "{value}" in {subject} is not allowed',
+            f"the name {_show(value)} in {subject} is not allowed",
             fix_hint or "rename it",
         )
     elif path[:1] == ("version",):
@@ -215,6 +217,7 @@ def describe(path: KeyPath) -> str:
     """The value at `path` in domain words: 'parameter "q" of operation "add" of tool "t"'."""
     if not path:
         return "the file"
+    path = tuple(p if isinstance(p, int) else excerpt(p) for p in path)  # keys are input too
     entity = _entity(path)
     if entity is not None:
         return entity
@@ -248,19 +251,19 @@ def _owner(path: KeyPath) -> str | None:
     return f'"{path[0]}"' if path else None
 
 
-def _kind(value: Any) -> str:
+def _kind(value: Any, *, quote: bool = True) -> str:
+    """What `value` is; with `quote`, a short excerpt of a scalar's value too."""
     if value is None:
         return "empty"
-    if isinstance(value, bool):
-        return f"the boolean {_show(value)}"
-    if isinstance(value, int | float):
-        return f"the number {_show(value)}"
-    if isinstance(value, str):
-        return f"the string {_show(value)}"
+    names = ((bool, "the boolean", "a boolean"), (int | float, "the number", "a number"))
+    for kind, the, a in (*names, (str, "the string", "a string")):
+        if isinstance(value, kind):
+            return f"{the} {_show(value)}" if quote else a
     return "a list" if isinstance(value, list) else "a mapping"
 
 
 def _show(value: Any) -> str:
+    """A value as quoted in a message: a short excerpt, never the whole input."""
     if isinstance(value, str):
-        return f'"{value}"'
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+        return f'"{excerpt(value)}"'
+    return excerpt(json.dumps(value, ensure_ascii=False, sort_keys=True), 60)

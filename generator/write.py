@@ -35,7 +35,11 @@ def _safe(root: Path, rel: str) -> Path:
     parts = Path(rel).parts
     if not parts or parts[0] != GENERATED or ".." in parts or Path(rel).is_absolute():
         raise ValueError(f"refusing to touch {rel!r}: only paths under {GENERATED}/ are written")
-    return root / rel
+    target = root / rel
+    # load refuses links that lead out of generated/ (E007); this keeps write honest regardless
+    if not target.parent.resolve().is_relative_to((root / GENERATED).resolve()):
+        raise ValueError(f"refusing to touch {rel!r}: its folder is a link out of {GENERATED}/")
+    return target
 
 
 def read_tree(root: Path) -> dict[str, str]:

@@ -10,8 +10,15 @@ processes starting at once cannot both apply them.
 
 Concurrency: handlers run in worker threads. Every call opens its own short-lived connection
 (SQLite connections are cheap and must not cross threads); the database runs in WAL mode, so
-readers never block the writer, and writers queue on `busy_timeout`. Every write goes through
-`transaction()`: all of it commits or none of it does.
+readers never block the writer, and writers queue on `busy_timeout` (10 s, well inside every
+operation's timeout). Every write goes through `transaction()`: all of it commits or none of it
+does.
+
+Failures the caller or the machine causes (a full disk or file size limit, a database locked for
+longer than the busy timeout, an I/O error, a read-only or damaged file, a query SQLite finds too
+large, a number SQLite cannot store) become one clear `ToolError` naming the cause, here in
+`transaction()` / `reader()` (`_explain`), never an internal error. Our own SQL mistakes still
+raise.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -32,7 +40,14 @@ import platformdirs
 from toolc import ToolError
 
 ENV_DB = "TOOLC_BMAD_DB"
-BUSY_TIMEOUT_MS = 30_000
+BUSY_TIMEOUT_MS = 10_000
+MAX_ID_DIGITS = 18  # every id fits a signed 64-bit SQLite integer
+ID_BODY = re.compile(rf"[0-9]{{1,{MAX_ID_DIGITS}}}")
+# SQLite's primary result codes (`sqlite_errorcode & 0xFF`) that a caller or the machine causes
+SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY, SQLITE_IOERR = 5, 6, 8, 10
+SQLITE_CORRUPT, SQLITE_FULL, SQLITE_CANTOPEN, SQLITE_TOOBIG, SQLITE_NOTADB = 11, 13, 14, 18, 26
+WRITE_ERRORS = frozenset({"SQLITE_IOERR_WRITE", "SQLITE_IOERR_FSYNC", "SQLITE_IOERR_TRUNCATE"})
+TOO_LARGE = ("expression tree is too large", "too many sql variables", "pattern too complex")
 
 log = logging.getLogger(__name__)
 
@@ -201,34 +216,102 @@ def _connect() -> sqlite3.Connection:
     return conn
 
 
+def _explain(exc: BaseException) -> ToolError | None:
+    """The caller-facing error for a failure the caller or the machine caused, else None."""
+    if isinstance(exc, OverflowError):
+        return ToolError("a number is too large for the BMAD database — pass a smaller value")
+    if not isinstance(exc, sqlite3.Error):
+        return None
+    code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+    text = str(exc).lower()
+    path = db_path()
+    if code == SQLITE_FULL:
+        return ToolError(
+            f"the BMAD database at {path} cannot grow: the disk is full or a file size limit "
+            "was reached — free space (or raise the limit) and retry; nothing was saved"
+        )
+    if code in (SQLITE_BUSY, SQLITE_LOCKED):
+        return ToolError(
+            f"the BMAD database at {path} stayed locked by another writer for more than "
+            f"{BUSY_TIMEOUT_MS // 1000} s — retry shortly; nothing was saved"
+        )
+    if code == SQLITE_IOERR and getattr(exc, "sqlite_errorname", "") in WRITE_ERRORS:
+        return ToolError(
+            f"the BMAD database at {path} could not be written: the disk is full, a quota or "
+            "file size limit was reached, or the disk failed — free space (or raise the limit) "
+            "and retry; nothing was saved"
+        )
+    if code == SQLITE_IOERR:
+        return ToolError(
+            f"the BMAD database at {path} hit a disk I/O error — check the disk and retry"
+        )
+    if code in (SQLITE_READONLY, SQLITE_CANTOPEN):
+        return ToolError(
+            f"the BMAD database at {path} cannot be written — check its permissions or set "
+            f"{ENV_DB} to a writable file"
+        )
+    if code in (SQLITE_CORRUPT, SQLITE_NOTADB):
+        return ToolError(
+            f"the BMAD database at {path} is damaged or not a database — restore it from a "
+            f"backup or set {ENV_DB} to another file"
+        )
+    if code == SQLITE_TOOBIG or any(marker in text for marker in TOO_LARGE):
+        return ToolError("the request is too large for the BMAD database — shorten it")
+    return None
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    if conn.in_transaction:  # SQLite may have rolled back by itself (e.g. on a full disk)
+        try:
+            conn.execute("ROLLBACK")
+        except sqlite3.Error:
+            log.warning("rollback failed; the connection closes without committing")
+
+
+@contextmanager
+def _explained() -> Iterator[None]:
+    try:
+        yield
+    except (sqlite3.Error, OverflowError) as exc:
+        clear = _explain(exc)
+        if clear is None:
+            raise
+        log.warning("BMAD database: %s", exc)
+        raise clear from exc
+
+
 @contextmanager
 def transaction() -> Iterator[sqlite3.Connection]:
     """A write transaction (`BEGIN IMMEDIATE`): commits on success, rolls back on any error."""
-    conn = _connect()
-    try:
-        conn.execute("BEGIN IMMEDIATE")
+    with _explained():
+        conn = _connect()
         try:
-            yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
-    finally:
-        conn.close()
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                _rollback(conn)
+                raise
+            conn.execute("COMMIT")
+        finally:
+            if conn.in_transaction:
+                _rollback(conn)
+            conn.close()
 
 
 @contextmanager
 def reader() -> Iterator[sqlite3.Connection]:
     """A read transaction: every query inside it sees one consistent snapshot."""
-    conn = _connect()
-    try:
-        conn.execute("BEGIN")
+    with _explained():
+        conn = _connect()
         try:
-            yield conn
+            conn.execute("BEGIN")
+            try:
+                yield conn
+            finally:
+                _rollback(conn)
         finally:
-            conn.execute("ROLLBACK")
-    finally:
-        conn.close()
+            conn.close()
 
 
 def make_id(prefix: str, rowid: int) -> str:
@@ -237,11 +320,12 @@ def make_id(prefix: str, rowid: int) -> str:
 
 
 def parse_id(prefix: str, text: str, what: str, hint: str) -> int:
-    """The row id inside a public id; a malformed id is reported like an unknown one."""
+    """The row id inside a public id; a malformed or out-of-range id is reported as unknown."""
     body = text.strip()
-    if body.startswith(prefix) and body[len(prefix) :].isdigit():
+    if body.startswith(prefix) and ID_BODY.fullmatch(body[len(prefix) :]):
         return int(body[len(prefix) :])
-    raise ToolError(f'{what} "{text}" does not exist — {hint}')
+    shown = text if len(text) <= 40 else text[:40] + "…"
+    raise ToolError(f'{what} "{shown}" does not exist — {hint}')
 
 
 def fetch_row(

@@ -8,6 +8,7 @@ import os
 import sys
 
 from .build import BuildError
+from .http_cli import HttpConfigError, add_http_options, http_options
 
 
 def _count(text: str) -> int:
@@ -52,6 +53,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="MS",
         help="reconnection delay announced to clients on resumable SSE streams (default 1000)",
     )
+    add_http_options(s)
     s.add_argument("--root", help="project root (default: the current folder)")
     s.add_argument(
         "--generated", help="generated directory (default: $TOOLC_GENERATED, else ROOT/generated)"
@@ -76,6 +78,13 @@ def main(argv: list[str] | None = None) -> int:
         level=args.log_level.upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    options = None
+    if args.transport == "http":
+        try:
+            options = http_options(args)
+        except HttpConfigError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
     from .server import create_app, serve_http, serve_stdio
     from .trace import default_path
 
@@ -104,6 +113,7 @@ def main(argv: list[str] | None = None) -> int:
                 stateless=args.stateless,
                 events=events,
                 retry_ms=args.sse_retry_ms,
+                options=options,
             )
     except KeyboardInterrupt:
         pass

@@ -1,5 +1,9 @@
 """One `tools/call`, end to end: resolve → validate → breaker → cache → limits → timeout → handler.
 
+`def` handlers run on the runtime's own bounded threads (runtime/workers.py), which are stopped
+when their call times out; a timed-out write is reported as "outcome unknown", and what it
+invalidates is dropped at the timeout and again when its thread finally returns.
+
 `Engine` holds everything a build needs at call time; `--reload` swaps in a new engine, and calls
 already running keep the one they started on.
 """
@@ -10,10 +14,10 @@ import logging
 import time
 import uuid
 from collections.abc import Mapping
+from functools import partial
 from typing import Any, Final
 
 import anyio
-import anyio.to_thread
 from mcp import types
 from mcp.shared.exceptions import MCPError
 from pydantic import BaseModel
@@ -26,6 +30,7 @@ from .policies.limits import Overloaded, acquire
 from .results import error_result, to_result
 from .trace import Tracer
 from .validation import validate
+from .workers import Workers
 
 log = logging.getLogger("toolc.runtime")
 
@@ -37,7 +42,7 @@ OUTPUT: Final = "output_mismatch"
 OVERLOAD: Final = "overload"
 OPEN: Final = "breaker_open"
 INVALID: Final = "invalid"
-FAILURES: Final = frozenset({ERROR, TIMEOUT, OUTPUT})
+WRITES: Final = frozenset({"write", "destructive"})
 
 
 class Engine:
@@ -46,7 +51,7 @@ class Engine:
         self.tracer = tracer
         self.dispatcher = Dispatcher(build)
         self.limiter = anyio.CapacityLimiter(build.max_concurrency)
-        self.threads = anyio.CapacityLimiter(build.max_concurrency)
+        self.workers = Workers(build.max_concurrency)  # threads of `def` handlers
         self._list_result: types.ListToolsResult | None = None
         self._schemas: dict[str, Any] | None = None
 
@@ -93,33 +98,39 @@ class Engine:
             getattr(ctx, "close_sse_stream", None),
         )
         outcome: str | None = None
+        counted = False  # the outcome counts toward the breaker (runtime/policies/breaker.py)
         cache_state: str | None = None
         try:
             if op.cache is None:
-                result, outcome = await self._run(op, model, tctx)
+                result, outcome, counted = await self._run(op, model, tctx)
             else:
-                ran: list[str] = []
+                ran: list[tuple[str, bool]] = []
 
                 async def produce() -> tuple[types.CallToolResult, bool]:
-                    res, out = await self._run(op, model, tctx)
-                    ran.append(out)
+                    res, out, cnt = await self._run(op, model, tctx)
+                    ran.append((out, cnt))
                     return res, out == OK
 
                 result, cache_state = await op.cache.get_or_run((op.tool, op.name, key), produce)
                 if ran:
-                    outcome = ran[0]
+                    outcome, counted = ran[0]
+        except BaseException:  # cancelled mid-call: what a write did is unknown
+            if op.invalidates and op.cache is None:
+                invalidate(op)
+            raise
         finally:
             opened = False
             if breaker is not None:
-                if outcome in FAILURES:
+                if counted:
                     opened = breaker.failure()
                 elif outcome in (OK, TOOL_ERROR):
                     breaker.success()
                 else:
                     breaker.neutral()
-        if outcome == OK and op.invalidates:
-            for cache, target_tool, targets in op.invalidates:
-                cache.invalidate(target_tool, targets)
+        # whenever the handler ran, whatever the outcome: a failed or timed-out write may have
+        # changed data too, and a needless invalidation only costs a cache miss
+        if op.invalidates and outcome is not None and outcome != OVERLOAD:
+            invalidate(op)
         if outcome is None:
             outcome = ERROR if result.is_error else OK
         self.tracer.record(start, op.tool, op.name, r.legacy, cache_state, state, outcome, opened)
@@ -127,7 +138,8 @@ class Engine:
 
     async def _run(
         self, op: Operation, model: BaseModel, tctx: ToolContext
-    ) -> tuple[types.CallToolResult, str]:
+    ) -> tuple[types.CallToolResult, str, bool]:
+        """(result, outcome, counts toward the breaker)."""
         token = object()
         try:
             await acquire(self.limiter, "the server", token)
@@ -137,30 +149,56 @@ class Engine:
                 self.limiter.release_on_behalf_of(token)
                 raise
         except Overloaded as exc:
-            return error_result(str(exc)), OVERLOAD
+            return error_result(str(exc)), OVERLOAD, False
         try:
             with anyio.move_on_after(op.timeout) as scope:
                 if op.is_async:
                     value = await op.call(model, tctx)
                 else:
-                    value = await anyio.to_thread.run_sync(
-                        op.call, model, tctx, abandon_on_cancel=True, limiter=self.threads
-                    )
+                    late = partial(invalidate, op) if op.invalidates else None
+                    value = await self.workers.run(op.call, (model, tctx), late)
             if scope.cancelled_caught:
-                return error_result(f"{op.where} timed out after {op.timeout:g} s"), TIMEOUT
+                tctx.cancelled = True
+                return error_result(self._timed_out(op)), TIMEOUT, True
         except ToolError as exc:
-            return error_result(exc.message), TOOL_ERROR
+            return error_result(exc.message), TOOL_ERROR, exc.transient and op.breaker is not None
         except MCPError as exc:  # a handler's deliberate protocol error: pass its message on
-            return error_result(exc.error.message), TOOL_ERROR
-        except Exception:
+            return error_result(exc.error.message), TOOL_ERROR, False
+        except Overloaded as exc:  # every thread for sync handlers is taken
+            return error_result(str(exc)), OVERLOAD, False
+        except Exception as exc:
             ref = uuid.uuid4().hex[:8]
             log.exception("handler of %s failed (ref %s)", op.where, ref)
-            return error_result(f"{op.where} failed with an internal error (ref {ref})"), ERROR
+            counted = op.breaker is not None and op.breaker.counts(exc)
+            return (
+                error_result(f"{op.where} failed with an internal error (ref {ref})"),
+                ERROR,
+                counted,
+            )
+        except BaseException:
+            tctx.cancelled = True
+            raise
         finally:
             op.limiter.release_on_behalf_of(token)
             self.limiter.release_on_behalf_of(token)
         result, problem = to_result(value, op.output, op.where)
         if problem is not None:
             log.error("%s returned a result that breaks its declared output: %s", op.where, problem)
-            return result, OUTPUT
-        return result, OK
+            return result, OUTPUT, False
+        return result, OK, False
+
+    def _timed_out(self, op: Operation) -> str:
+        message = f"{op.where} timed out after {op.timeout:g} s"
+        spec = self.build.tools[op.tool]["operations"].get(op.name) or {}
+        if spec.get("effect") in WRITES:
+            message += (
+                " — the write may or may not have been applied; read the current state before"
+                " retrying"
+            )
+        return message
+
+
+def invalidate(op: Operation) -> None:
+    """Drop (and detach from in-flight reads) the cached results `op` invalidates."""
+    for cache, target_tool, targets in op.invalidates:
+        cache.invalidate(target_tool, targets)

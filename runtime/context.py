@@ -2,6 +2,7 @@
 
 From an `async def` handler, await `report_progress` / `log` / `close_sse_stream`. From a `def`
 handler (it runs in a worker thread) call the `_sync` variants, which hop onto the event loop.
+`cancelled` turns True when the call timed out or was cancelled.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ def set_min_log_level(session: Any, level: str) -> None:
 class ToolContext:
     __slots__ = (
         "_close_sse_stream",
+        "cancelled",
         "operation",
         "protocol_version",
         "request_id",
@@ -57,6 +59,9 @@ class ToolContext:
         self.operation = operation
         self.protocol_version = protocol_version
         self._close_sse_stream = close_sse_stream
+        # True once the caller stopped waiting (timeout or cancellation). A `def` handler that
+        # waits in a blocking call can poll it; pure-Python code is stopped anyway (HandlerStopped)
+        self.cancelled = False
 
     @property
     def can_close_sse_stream(self) -> bool:

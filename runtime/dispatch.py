@@ -142,7 +142,10 @@ class Dispatcher:
             if spec.get("breaker"):
                 p = self.build.breaker_policies[spec["breaker"]]
                 breaker = Breaker(
-                    p["failure_threshold"], p["reset_timeout"], p.get("half_open_max_calls", 1)
+                    p["failure_threshold"],
+                    p["reset_timeout"],
+                    p.get("half_open_max_calls", 1),
+                    p.get("count"),
                 )
             groups: dict[tuple[str, str], list[str]] = {}  # (policy, tool) -> operations
             targets = [(declared, t) for t in spec.get("invalidates") or ()]

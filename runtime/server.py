@@ -32,6 +32,7 @@ from .trace import Tracer
 
 if TYPE_CHECKING:
     from .events import EventLog
+    from .streamable_http import HttpOptions
 
 log = logging.getLogger("toolc.runtime")
 
@@ -164,11 +165,17 @@ def serve_http(
     stateless: bool,
     events: EventLog | None = None,
     retry_ms: int | None = None,
+    options: HttpOptions | None = None,
 ) -> None:
     """Serve Streamable HTTP; `events` makes a stateful server's SSE streams resumable."""
-    import uvicorn
+    from . import streamable_http
 
-    from .streamable_http import asgi_app
-
-    asgi = asgi_app(app.server, host=host, stateless=stateless, events=events, retry_ms=retry_ms)
-    uvicorn.run(asgi, host=host, port=port, log_level="warning")
+    streamable_http.serve(
+        app.server,
+        host,
+        port,
+        stateless=stateless,
+        events=events,
+        retry_ms=retry_ms,
+        options=options or streamable_http.HttpOptions(),
+    )

@@ -18,6 +18,7 @@ tool), internal errors and timeouts always fail.
 from __future__ import annotations
 
 import json
+import re
 import runpy
 import subprocess
 import tempfile
@@ -51,6 +52,9 @@ ARGS: dict[str, Any] = {
     "reason": "verify",
     "comment": "verify",
 }
+# Strings tried, in order, for a parameter with a `pattern` (ids such as t999 do not exist: a
+# legacy alias may then end in a ToolError, see the module docstring).
+PATTERN_SAMPLES = ("verify", "t999", "p999", "d999", "w999", "h999")
 # Optional arguments some calls need to stay inside the sandbox.
 EXTRA: dict[str, dict[str, Any]] = {
     "code.search_functions": {"path": "{sandbox}"},
@@ -85,7 +89,7 @@ class Result:
 
 
 def _sandbox(root: Path) -> dict[str, str]:
-    """Temp DB path, git repo with one commit, sample files; returns the server's environment."""
+    """Temp DB, git repo with one commit, sample files (the workspace); the server's environment."""
     repo = root / "repo"
     repo.mkdir()
     git = ["git", "-C", str(repo), "-c", "user.name=verify", "-c", "user.email=verify@invalid"]
@@ -95,7 +99,11 @@ def _sandbox(root: Path) -> dict[str, str]:
     subprocess.run([*git, "commit", "-q", "-m", "init"], check=True)
     (root / "sample.py").write_text(SAMPLE_PY)
     (root / "junit.xml").write_text(JUNIT)
-    return {"TOOLC_BMAD_DB": str(root / "bmad.db"), "TOOLC_GIT_REPO": str(repo)}
+    return {
+        "TOOLC_BMAD_DB": str(root / "bmad.db"),
+        "TOOLC_GIT_REPO": str(repo),
+        "TOOLC_WORKSPACE": str(root),  # the file tools read only under it
+    }
 
 
 def _fill(value: Any, sandbox: Path) -> Any:
@@ -112,6 +120,10 @@ def _synth(schema: dict[str, Any]) -> Any:
     for key in ("anyOf", "oneOf"):
         if schema.get(key):
             return _synth(schema[key][0])
+    if "pattern" in schema:
+        for sample in PATTERN_SAMPLES:
+            if re.search(schema["pattern"], sample):
+                return sample
     kind = schema.get("type")
     kind = kind[0] if isinstance(kind, list) else kind
     if kind == "integer" or kind == "number":

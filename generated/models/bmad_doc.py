@@ -14,14 +14,14 @@ class BmadDocCreateInput(BaseModel):
     title: str = Field(..., max_length=200, min_length=1)
     kind: Literal["brief", "prd", "architecture", "epic", "story", "other"] = "other"
     content: str | None = Field(None, max_length=200000)
-    author: str | None = Field(None, min_length=1)
+    author: str | None = Field(None, max_length=100, min_length=1)
 
 
 class BmadDocUpdateInput(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    doc_id: str = Field(..., min_length=1)
+    doc_id: str = Field(..., max_length=20, min_length=1, pattern="^d[0-9]{1,18}$")
     title: str | None = Field(None, max_length=200, min_length=1)
     content: str | None = Field(None, max_length=200000)
 
@@ -30,7 +30,7 @@ class BmadDocGetInput(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    doc_id: str = Field(..., min_length=1)
+    doc_id: str = Field(..., max_length=20, min_length=1, pattern="^d[0-9]{1,18}$")
 
 
 class BmadDocListInput(BaseModel):
@@ -46,8 +46,8 @@ class BmadDocApproveInput(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    doc_id: str = Field(..., min_length=1)
-    reviewer: str = Field(..., min_length=1)
+    doc_id: str = Field(..., max_length=20, min_length=1, pattern="^d[0-9]{1,18}$")
+    reviewer: str = Field(..., max_length=100, min_length=1)
     comment: str | None = Field(None, max_length=10000)
 
 
@@ -55,8 +55,8 @@ class BmadDocRejectInput(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    doc_id: str = Field(..., min_length=1)
-    reviewer: str = Field(..., min_length=1)
+    doc_id: str = Field(..., max_length=20, min_length=1, pattern="^d[0-9]{1,18}$")
+    reviewer: str = Field(..., max_length=100, min_length=1)
     reason: str = Field(..., max_length=10000, min_length=1)
 
 

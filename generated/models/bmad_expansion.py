@@ -15,15 +15,15 @@ class BmadExpansionInstallInput(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    pack: str = Field(..., min_length=1, pattern="^[a-z0-9][a-z0-9-]*$")
-    source: str | None = Field(None, min_length=1)
+    pack: str = Field(..., max_length=64, min_length=1, pattern="^[a-z0-9][a-z0-9-]*$")
+    source: str | None = Field(None, max_length=1024, min_length=1)
 
 
 class BmadExpansionEnableInput(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    pack: str = Field(..., min_length=1)
+    pack: str = Field(..., max_length=64, min_length=1, pattern="^[a-z0-9][a-z0-9-]*$")
     enabled: bool = True
 
 

@@ -10,7 +10,7 @@ class BmadGitCommitChangesInput(BaseModel):
         extra="forbid",
     )
     message: str = Field(..., max_length=5000, min_length=1)
-    repo_path: str | None = Field(None, min_length=1)
+    repo_path: str | None = Field(None, max_length=1024, min_length=1)
     add_all: bool = False
 
 
@@ -26,9 +26,13 @@ class BmadGitPushChangesInput(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    repo_path: str | None = Field(None, min_length=1)
-    remote: str = Field("origin", min_length=1)
-    branch: str | None = Field(None, min_length=1)
+    repo_path: str | None = Field(None, max_length=1024, min_length=1)
+    remote: str = Field(
+        "origin", max_length=100, min_length=1, pattern="^[A-Za-z0-9][A-Za-z0-9._-]*$"
+    )
+    branch: str | None = Field(
+        None, max_length=200, min_length=1, pattern="^[A-Za-z0-9_][A-Za-z0-9._/-]*$"
+    )
 
 
 class BmadGitPushChangesOutput(BaseModel):
@@ -42,16 +46,16 @@ class BmadGitValidateChangesInput(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    repo_path: str | None = Field(None, min_length=1)
+    repo_path: str | None = Field(None, max_length=1024, min_length=1)
 
 
 class BmadGitGetHistoryInput(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    repo_path: str | None = Field(None, min_length=1)
+    repo_path: str | None = Field(None, max_length=1024, min_length=1)
     limit: int = Field(20, ge=1, le=500)
-    path: str | None = Field(None, min_length=1)
+    path: str | None = Field(None, max_length=1024, min_length=1)
 
 
 class BmadGitValidateChangesOutputStagedItem(BaseModel):

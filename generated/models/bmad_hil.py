@@ -19,7 +19,7 @@ class BmadHilContinueSessionInput(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    session_id: str = Field(..., min_length=1)
+    session_id: str = Field(..., max_length=20, min_length=1, pattern="^h[0-9]{1,18}$")
     message: str = Field(..., max_length=20000, min_length=1)
     role: Literal["human", "agent"] = "human"
 
@@ -28,7 +28,7 @@ class BmadHilEndSessionInput(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    session_id: str = Field(..., min_length=1)
+    session_id: str = Field(..., max_length=20, min_length=1, pattern="^h[0-9]{1,18}$")
     outcome: str | None = Field(None, max_length=20000)
 
 
@@ -36,7 +36,7 @@ class BmadHilStatusInput(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    session_id: str | None = Field(None, min_length=1)
+    session_id: str | None = Field(None, max_length=20, min_length=1, pattern="^h[0-9]{1,18}$")
 
 
 class BmadHilStartSessionOutputSession(BaseModel):

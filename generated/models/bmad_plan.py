@@ -12,7 +12,7 @@ class BmadPlanGetInput(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    plan_id: str = Field(..., min_length=1)
+    plan_id: str = Field(..., max_length=20, min_length=1, pattern="^p[0-9]{1,18}$")
 
 
 class BmadPlanListInput(BaseModel):
@@ -27,7 +27,7 @@ class BmadPlanValidateInput(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    plan_id: str = Field(..., min_length=1)
+    plan_id: str = Field(..., max_length=20, min_length=1, pattern="^p[0-9]{1,18}$")
 
 
 class BmadPlanValidateOutput(BaseModel):
@@ -41,8 +41,8 @@ class BmadPlanExecuteInput(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    plan_id: str = Field(..., min_length=1)
-    assignee: str | None = Field(None, min_length=1)
+    plan_id: str = Field(..., max_length=20, min_length=1, pattern="^p[0-9]{1,18}$")
+    assignee: str | None = Field(None, max_length=100, min_length=1)
 
 
 class BmadPlanExecuteOutput(BaseModel):
@@ -164,7 +164,7 @@ class BmadPlanCreateInput(BaseModel):
     name: str = Field(..., max_length=200, min_length=1)
     goal: str | None = Field(None, max_length=10000)
     steps: list[BmadPlanCreateInputStepsItem] | None = Field(None, max_length=100)
-    template: str | None = Field(None, min_length=1)
+    template: str | None = Field(None, max_length=100, min_length=1)
 
 
 class BmadPlanCreateOutput(BaseModel):
@@ -176,7 +176,7 @@ class BmadPlanUpdateInput(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    plan_id: str = Field(..., min_length=1)
+    plan_id: str = Field(..., max_length=20, min_length=1, pattern="^p[0-9]{1,18}$")
     name: str | None = Field(None, max_length=200, min_length=1)
     goal: str | None = Field(None, max_length=10000)
     steps: list[BmadPlanUpdateInputStepsItem] | None = Field(None, max_length=100)

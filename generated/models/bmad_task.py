@@ -12,7 +12,7 @@ class BmadTaskGetInput(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    task_id: str = Field(..., min_length=1)
+    task_id: str = Field(..., max_length=20, min_length=1, pattern="^t[0-9]{1,18}$")
 
 
 class BmadTaskListInput(BaseModel):
@@ -21,18 +21,18 @@ class BmadTaskListInput(BaseModel):
     )
     status: Literal["todo", "in_progress", "blocked", "done", "cancelled"] | None = None
     priority: Literal["low", "normal", "high", "critical"] | None = None
-    assignee: str | None = Field(None, min_length=1)
-    tag: str | None = Field(None, min_length=1)
-    plan_id: str | None = Field(None, min_length=1)
+    assignee: str | None = Field(None, max_length=100, min_length=1)
+    tag: str | None = Field(None, max_length=100, min_length=1)
+    plan_id: str | None = Field(None, max_length=20, min_length=1, pattern="^p[0-9]{1,18}$")
     limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=1000000)
 
 
 class BmadTaskDeleteInput(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    task_id: str = Field(..., min_length=1)
+    task_id: str = Field(..., max_length=20, min_length=1, pattern="^t[0-9]{1,18}$")
 
 
 class BmadTaskDeleteOutput(BaseModel):
@@ -44,13 +44,13 @@ class BmadTaskSearchInput(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    query: str = Field(..., min_length=1)
+    query: str = Field(..., max_length=500, min_length=1)
     status: Literal["todo", "in_progress", "blocked", "done", "cancelled"] | None = None
     limit: int = Field(20, ge=1, le=100)
 
 
 BmadTaskAddInputTagsItem = TypeAliasType(
-    "BmadTaskAddInputTagsItem", Annotated[str, Field(..., min_length=1)]
+    "BmadTaskAddInputTagsItem", Annotated[str, Field(..., max_length=100, min_length=1)]
 )
 
 
@@ -103,7 +103,7 @@ class BmadTaskListOutputTasksItem(BaseModel):
 
 
 BmadTaskUpdateInputTagsItem = TypeAliasType(
-    "BmadTaskUpdateInputTagsItem", Annotated[str, Field(..., min_length=1)]
+    "BmadTaskUpdateInputTagsItem", Annotated[str, Field(..., max_length=100, min_length=1)]
 )
 
 
@@ -146,9 +146,9 @@ class BmadTaskAddInput(BaseModel):
     title: str = Field(..., max_length=200, min_length=1)
     description: str | None = Field(None, max_length=10000)
     priority: Literal["low", "normal", "high", "critical"] = "normal"
-    assignee: str | None = Field(None, min_length=1)
+    assignee: str | None = Field(None, max_length=100, min_length=1)
     tags: list[BmadTaskAddInputTagsItem] | None = Field(None, max_length=20)
-    plan_id: str | None = Field(None, min_length=1)
+    plan_id: str | None = Field(None, max_length=20, min_length=1, pattern="^p[0-9]{1,18}$")
 
 
 class BmadTaskAddOutput(BaseModel):
@@ -169,12 +169,12 @@ class BmadTaskUpdateInput(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    task_id: str = Field(..., min_length=1)
+    task_id: str = Field(..., max_length=20, min_length=1, pattern="^t[0-9]{1,18}$")
     title: str | None = Field(None, max_length=200, min_length=1)
     description: str | None = Field(None, max_length=10000)
     status: Literal["todo", "in_progress", "blocked", "done", "cancelled"] | None = None
     priority: Literal["low", "normal", "high", "critical"] | None = None
-    assignee: str | None = None
+    assignee: str | None = Field(None, max_length=100)
     tags: list[BmadTaskUpdateInputTagsItem] | None = Field(None, max_length=20)
 
 

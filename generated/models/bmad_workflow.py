@@ -11,7 +11,7 @@ class BmadWorkflowStartInput(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    template: str = Field(..., min_length=1)
+    template: str = Field(..., max_length=100, min_length=1)
     name: str | None = Field(None, max_length=200, min_length=1)
 
 
@@ -19,7 +19,7 @@ class BmadWorkflowNextInput(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    workflow_id: str = Field(..., min_length=1)
+    workflow_id: str = Field(..., max_length=20, min_length=1, pattern="^w[0-9]{1,18}$")
     note: str | None = Field(None, max_length=10000)
 
 
@@ -27,7 +27,7 @@ class BmadWorkflowGetInput(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    workflow_id: str = Field(..., min_length=1)
+    workflow_id: str = Field(..., max_length=20, min_length=1, pattern="^w[0-9]{1,18}$")
 
 
 class BmadWorkflowListInput(BaseModel):
@@ -42,8 +42,8 @@ class BmadWorkflowExecuteInput(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    workflow_id: str = Field(..., min_length=1)
-    until: str | None = Field(None, min_length=1)
+    workflow_id: str = Field(..., max_length=20, min_length=1, pattern="^w[0-9]{1,18}$")
+    until: str | None = Field(None, max_length=200, min_length=1)
     note: str | None = Field(None, max_length=10000)
 
 
@@ -51,7 +51,7 @@ class BmadWorkflowStatusInput(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    workflow_id: str = Field(..., min_length=1)
+    workflow_id: str = Field(..., max_length=20, min_length=1, pattern="^w[0-9]{1,18}$")
 
 
 class BmadWorkflowStatusOutput(BaseModel):

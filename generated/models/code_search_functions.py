@@ -11,8 +11,8 @@ class CodeSearchFunctionsInput(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    query: str = Field(..., min_length=1)
-    path: str = Field(".", min_length=1)
+    query: str = Field(..., max_length=200, min_length=1)
+    path: str = Field(".", max_length=1024, min_length=1)
     search_in: Literal["name", "docstring", "any"] = "any"
     limit: int = Field(50, ge=1, le=500)
 
@@ -37,3 +37,4 @@ class CodeSearchFunctionsOutput(BaseModel):
     files_scanned: int
     skipped: list[str]
     truncated: bool
+    truncated_reason: str | None

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from typing_extensions import TypeAliasType
 
 LintFullInputSelectItem = TypeAliasType(
-    "LintFullInputSelectItem", Annotated[str, Field(..., pattern="^[A-Z]+[0-9]*$")]
+    "LintFullInputSelectItem", Annotated[str, Field(..., max_length=20, pattern="^[A-Z]+[0-9]*$")]
 )
 
 
@@ -29,7 +29,7 @@ class LintFullInput(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    path: str = Field(..., min_length=1)
+    path: str = Field(..., max_length=1024, min_length=1)
     select: list[LintFullInputSelectItem] | None = Field(None, max_length=50)
 
 

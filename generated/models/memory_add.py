@@ -15,7 +15,7 @@ class MemoryAddOutput(BaseModel):
 
 
 MemoryAddInputTagsItem = TypeAliasType(
-    "MemoryAddInputTagsItem", Annotated[str, Field(..., min_length=1)]
+    "MemoryAddInputTagsItem", Annotated[str, Field(..., max_length=100, min_length=1)]
 )
 
 
@@ -25,4 +25,4 @@ class MemoryAddInput(BaseModel):
     )
     content: str = Field(..., max_length=20000, min_length=1)
     tags: list[MemoryAddInputTagsItem] | None = Field(None, max_length=20)
-    source: str | None = Field(None, min_length=1)
+    source: str | None = Field(None, max_length=1000, min_length=1)

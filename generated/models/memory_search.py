@@ -9,9 +9,9 @@ class MemorySearchInput(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    query: str = Field(..., min_length=1)
+    query: str = Field(..., max_length=500, min_length=1)
     limit: int = Field(10, ge=1, le=50)
-    tag: str | None = Field(None, min_length=1)
+    tag: str | None = Field(None, max_length=100, min_length=1)
 
 
 class MemorySearchOutputResultsItem(BaseModel):

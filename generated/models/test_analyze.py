@@ -11,7 +11,7 @@ class TestAnalyzeInput(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    report_path: str = Field(..., min_length=1)
+    report_path: str = Field(..., max_length=1024, min_length=1)
     max_failures: int = Field(50, ge=1, le=500)
 
 
@@ -39,3 +39,5 @@ class TestAnalyzeOutput(BaseModel):
     success: bool
     failing_classes: dict[str, int]
     failed_tests: list[TestAnalyzeOutputFailedTestsItem]
+    truncated: bool
+    truncated_reason: str | None

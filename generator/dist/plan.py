@@ -23,6 +23,7 @@ from typing import Any
 
 from packaging.version import InvalidVersion, Version
 
+from ..source_files import inside_root
 from .closure import closure, module_path
 from .rename import RenameError, rename_imports
 
@@ -209,7 +210,7 @@ def _server_of(root: Path, build_rel: str, client: str) -> tuple[dict[str, Any],
     build_path = root / build_rel
     if not build_path.is_file():
         raise PlanError(f'{build_rel}: client "{client}" has no build — run toolc generate.')
-    table = literal_assignments(build_path.read_bytes(), build_rel)
+    table = literal_assignments(read_shipped(root, build_rel), build_rel)
     server = table.get("SERVER") or {}
     tools = table.get("TOOLS")
     if table.get("CLIENT") != client or not isinstance(tools, dict) or not server.get("name"):
@@ -264,13 +265,20 @@ def project(root: Path, clients: list[str]) -> Project:
     )
 
 
+def read_shipped(root: Path, rel: str) -> bytes:
+    """The bytes of project file `rel`, refused when it resolves outside the project root."""
+    if not inside_root(root, root / rel):
+        raise PlanError(f"{rel}: resolves outside the project root — replace the symlink.")
+    return (root / rel).read_bytes()
+
+
 def handlers_dist(shared: Project) -> str:
     return normalize_name(f"{shared.server}-handlers")
 
 
 def _renamed(root: Path, rel: str, renames: dict[str, str]) -> bytes:
     try:
-        return rename_imports((root / rel).read_bytes(), rel, renames)
+        return rename_imports(read_shipped(root, rel), rel, renames)
     except RenameError as exc:
         raise PlanError(str(exc)) from None
     except SyntaxError as exc:
@@ -327,14 +335,14 @@ def plan(
     files: dict[str, bytes] = {}
     renames = {**shared.renames, "generated": package}
     for rel in sorted(wanted):
-        content = (root / rel).read_bytes()
-        if rel.endswith(".py"):
-            content = _renamed(root, rel, renames)
+        content = _renamed(root, rel, renames) if rel.endswith(".py") else read_shipped(root, rel)
         files[f"{package}/{rel.removeprefix('generated/')}"] = content
     manifest = root / "generated/manifest.json"
     if manifest.is_file():
         files[f"{package}/manifest.json"] = filter_manifest(
-            manifest.read_bytes(), wanted, client_input or f"clients/{client}.yaml"
+            read_shipped(root, "generated/manifest.json"),
+            wanted,
+            client_input or f"clients/{client}.yaml",
         )
     files[f"{package}/{ENTRY}.py"] = entry_module(shared.server, client, full)
     files[f"{package}/__main__.py"] = (HEADER + _MAIN.format(package=package, script=full)).encode()

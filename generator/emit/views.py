@@ -234,6 +234,7 @@ def build_view(catalog: Catalog, build: ClientBuild) -> BuildView:
                     "failure_threshold": b.failure_threshold,
                     "reset_timeout": float(b.reset_timeout),
                     "half_open_max_calls": b.half_open_max_calls,
+                    **({"count": list(b.count)} if b.count is not None else {}),
                 }
                 for b in catalog.breaker_policies
             },

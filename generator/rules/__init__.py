@@ -14,9 +14,9 @@ from typing import Any
 
 from .. import ir
 from ..diagnostics import Diagnostic, Note, error
+from ..handler_imports import HandlerImports
 from ..ir import Span
 from ..lower import (
-    HandlerImports,
     OpEntry,
     ToolEntry,
     safe_module_ident,
@@ -28,6 +28,7 @@ from .defs import defs_used, refs_resolve
 from .handlers import (
     handler_functions_exist,
     handler_modules_import,
+    handler_modules_local,
     handler_signatures_fit,
 )
 from .params import (
@@ -435,6 +436,12 @@ RULES: tuple[Rule, ...] = (
         handler_modules_import,
     ),
     Rule(
+        "E043",
+        "handler-modules-local",
+        "handler modules live under the project root or are declared external",
+        handler_modules_local,
+    ),
+    Rule(
         "E041",
         "handler-functions-exist",
         "handler functions exist and are callable",
@@ -452,7 +459,7 @@ RULES: tuple[Rule, ...] = (
 def run(root: Path, catalog: Document | None, clients: tuple[Document, ...]) -> list[Diagnostic]:
     """Apply every rule; catalog rules need a schema-valid catalog, client rules valid clients."""
     tools = tool_entries(catalog) if catalog is not None else ()
-    ctx = Context(root, catalog, clients, tools, HandlerImports(root))
+    ctx = Context(root, catalog, clients, tools, HandlerImports.of(root, catalog))
     found: list[Diagnostic] = []
     for rule in RULES:
         found.extend(rule.check(ctx))

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, did_you_mean
+from ..handler_imports import HandlerImports
 from ..ir import Span
 from ..lower import (
-    HandlerImports,
     OpEntry,
     ToolEntry,
 )

@@ -1,4 +1,5 @@
-"""Handler rules (E040-E042): the functions the YAML points at exist and take its parameters."""
+"""Handler rules (E040-E043): the functions the YAML points at are the project's own (or declared
+external), exist, and take its parameters."""
 
 from __future__ import annotations
 
@@ -34,13 +35,30 @@ def handler_modules_import(ctx: Context) -> Iterator[Diagnostic]:
             )
             continue
         module = ctx.imports.module(ref.module)
-        if isinstance(module, str):
+        if isinstance(module, str) and ctx.imports.outside(ref.module) is None:
             yield error(
                 ctx.at(ref.path),
                 "E040",
                 f'handler module "{ref.module}" cannot be imported ({module})',
                 "check the module path and its imports",
             )
+
+
+def handler_modules_local(ctx: Context) -> Iterator[Diagnostic]:
+    for _, _, ref in _handlers(ctx):
+        foreign = ctx.imports.outside(ref.module) if ref is not None else None
+        if ref is None or foreign is None:
+            continue
+        level, where = foreign
+        lies = f'its parent "{level}" is {where}' if level != ref.module else f"it is {where}"
+        yield error(
+            ctx.at(ref.path),
+            "E043",
+            f'handler module "{ref.module}" lies outside the project root ({lies}), and '
+            "checking it would run its code",
+            f'move the handler into the project, or, if you trust it, add "{ref.module}" to '
+            '"external_handlers"',
+        )
 
 
 def handler_functions_exist(ctx: Context) -> Iterator[Diagnostic]:

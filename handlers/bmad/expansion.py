@@ -2,19 +2,19 @@
 
 `list` shows the built-in packs (see `handlers.bmad.templates.BUILTIN_PACKS`) and every installed
 pack. `install` stores a pack in the database, disabled; `enable` switches its templates on or off.
-A pack that is not built in is installed from a JSON file (`source`).
+A pack that is not built in is installed from a JSON file (`source`), which must lie under
+`$TOOLC_WORKSPACE` (see `handlers.workspace`; a relative `source` is taken relative to it).
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from pathlib import Path
 from typing import Any
 
 from toolc import ToolError
 
-from .. import store
+from .. import store, workspace
 from . import templates
 
 MAX_PACK_BYTES = 1024 * 1024
@@ -50,8 +50,8 @@ def list_packs() -> dict[str, Any]:
 
 
 def _load_source(source: str) -> dict[str, Any]:
-    path = Path(source).expanduser()
-    if not path.is_file():
+    path = workspace.confine(source, workspace.ENV_WORKSPACE, "source")
+    if not workspace.is_regular(path):
         raise ToolError(f"pack file {path} does not exist — pass the path of a pack JSON file")
     if path.stat().st_size > MAX_PACK_BYTES:
         raise ToolError(f"pack file {path} is larger than {MAX_PACK_BYTES} bytes — trim it")
@@ -68,8 +68,8 @@ def install(pack: str, source: str | None = None) -> dict[str, Any]:
         definition = _load_source(source)
         if definition["name"] != pack:
             raise ToolError(
-                f'{source} holds pack "{definition["name"]}", not "{pack}" — pass the name '
-                "the file declares"
+                f'{workspace.show(source)} holds pack "{definition["name"]}", not "{pack}" — '
+                "pass the name the file declares"
             )
     elif pack in templates.BUILTIN_PACKS:
         definition = templates.check_pack(templates.BUILTIN_PACKS[pack], f'built-in pack "{pack}"')

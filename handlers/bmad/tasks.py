@@ -12,6 +12,7 @@ from .. import store
 PREFIX = "t"
 STATUSES = ("todo", "in_progress", "blocked", "done", "cancelled")
 PRIORITIES = ("low", "normal", "high", "critical")
+MAX_QUERY_WORDS = 32  # each word adds two LIKE terms to one SQL expression
 
 # status -> statuses it may move to
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -217,6 +218,11 @@ def search(query: str, status: str | None = None, limit: int = 20) -> dict[str, 
     words = query.split()
     if not words:
         raise ToolError("the search query is empty — pass at least one word")
+    if len(words) > MAX_QUERY_WORDS:
+        raise ToolError(
+            f"the search query has {len(words)} words, more than {MAX_QUERY_WORDS} — "
+            "search for fewer words"
+        )
     where = []
     args: list[Any] = []
     for word in words:

@@ -1,30 +1,24 @@
-"""code.search_functions: find Python functions by name or docstring, with `ast` (no imports)."""
+"""code.search_functions: find Python functions by name or docstring, with `ast` (no imports).
+
+Reads only under `$TOOLC_WORKSPACE` (see `handlers.workspace`); `path` is relative to it. The scan
+stops by itself after `workspace.MAX_FILES` files, `workspace.MAX_ENTRIES` directory entries or
+`SCAN_SECONDS` (walk and parsing together), and says so in `truncated` / `truncated_reason`.
+"""
 
 from __future__ import annotations
 
 import ast
-import os
-from pathlib import Path
+import time
 from typing import Any
 
 from toolc import ToolError
 
-SKIP_DIRS = frozenset(
-    {".git", ".hg", ".venv", "venv", "__pycache__", "node_modules", ".tox", ".mypy_cache",
-     ".ruff_cache", ".pytest_cache", "build", "dist", ".eggs"}
-)  # fmt: skip
-MAX_FILES = 5000
+from .. import workspace
+
+SKIP_DIRS = workspace.SKIP_DIRS
+MAX_FILES = workspace.MAX_FILES
 MAX_FILE_BYTES = 2 * 1024 * 1024
-
-
-def _files(root: Path) -> list[Path]:
-    if root.is_file():
-        return [root]
-    found: list[Path] = []
-    for folder, dirs, names in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.endswith(".egg-info"))
-        found.extend(Path(folder, n) for n in sorted(names) if n.endswith(".py"))
-    return found
+SCAN_SECONDS = 20.0  # well inside the operation's 60 s timeout
 
 
 def _functions(tree: ast.AST) -> list[tuple[str, ast.FunctionDef | ast.AsyncFunctionDef, str]]:
@@ -57,15 +51,18 @@ def search_functions(
         raise ToolError("the query is empty — pass part of a function name or docstring")
     if search_in not in ("name", "docstring", "any"):
         raise ToolError(f'unknown search_in "{search_in}" — use name, docstring or any')
-    root = Path(path).expanduser()
-    if not root.exists():
-        raise ToolError(f"{root} does not exist — pass a directory or a .py file")
-    files = _files(root)
-    truncated = len(files) > MAX_FILES
+    target = workspace.confine(path, workspace.ENV_WORKSPACE, "path")
+    deadline = time.monotonic() + SCAN_SECONDS
+    base = workspace.root(workspace.ENV_WORKSPACE)
+    listing = workspace.walk(target, base, ".py", SKIP_DIRS, max_files=MAX_FILES, deadline=deadline)
+    truncated = listing.truncated
     matches: list[dict[str, Any]] = []
     skipped: list[str] = []
     scanned = 0
-    for file in files[:MAX_FILES]:
+    for file in listing.files:
+        if time.monotonic() > deadline:
+            truncated = f"stopped after parsing {scanned} files when its time budget ran out"
+            break
         try:
             if file.stat().st_size > MAX_FILE_BYTES:
                 skipped.append(f"{file}: larger than {MAX_FILE_BYTES} bytes")
@@ -99,5 +96,6 @@ def search_functions(
         "total": len(matches),
         "files_scanned": scanned,
         "skipped": skipped[:50],
-        "truncated": truncated,
+        "truncated": truncated is not None,
+        "truncated_reason": truncated,
     }

@@ -1,7 +1,10 @@
 """lint_full: run ruff on a path and return structured findings.
 
 Runs `sys.executable -m ruff check --output-format json --no-cache` (no cache files are written,
-so the operation is a pure read). Ruff's exit status 1 means "findings", not failure.
+so the operation is a pure read). Ruff's exit status 1 means "findings", not failure. The path
+must lie under `$TOOLC_WORKSPACE` (see `handlers.workspace`) and is taken relative to it. A
+folder is first walked with the workspace's bounds; one too large for them is refused, so ruff
+never starts on a tree it could not finish.
 """
 
 from __future__ import annotations
@@ -10,20 +13,27 @@ import json
 import subprocess
 import sys
 from collections import Counter
-from pathlib import Path
 from typing import Any
 
 from toolc import ToolError
 
+from .. import workspace
+
 TIMEOUT = 110.0
 MAX_FINDINGS = 500
+MAX_FILES = workspace.MAX_FILES
 
 
 def lint_full(path: str, select: list[str] | None = None) -> dict[str, Any]:
     """Ruff findings for a file or directory, with counts per rule."""
-    target = Path(path).expanduser()
-    if not target.exists():
-        raise ToolError(f"{target} does not exist — pass a file or directory to lint")
+    target = workspace.confine(path, workspace.ENV_WORKSPACE, "path")
+    base = workspace.root(workspace.ENV_WORKSPACE)
+    listing = workspace.walk(target, base, ".py", workspace.SKIP_DIRS, max_files=MAX_FILES)
+    if listing.truncated is not None:
+        raise ToolError(
+            f"{target} is too large to lint in one call (its walk {listing.truncated}) — "
+            "lint a smaller folder"
+        )
     cmd = [sys.executable, "-m", "ruff", "check", "--output-format", "json", "--no-cache"]
     if select:
         cmd += ["--select", ",".join(s.strip() for s in select if s.strip())]

@@ -17,6 +17,7 @@ from .. import store
 
 PREFIX = "m"
 WORD = re.compile(r"\w+", re.UNICODE)
+MAX_QUERY_WORDS = 32
 
 
 def add(content: str, tags: list[str] | None = None, source: str | None = None) -> dict[str, Any]:
@@ -43,6 +44,11 @@ def search(query: str, limit: int = 10, tag: str | None = None) -> dict[str, Any
     words = WORD.findall(query)
     if not words:
         raise ToolError("the query has no words — pass words to search for")
+    if len(words) > MAX_QUERY_WORDS:
+        raise ToolError(
+            f"the query has {len(words)} words, more than {MAX_QUERY_WORDS} — "
+            "search for fewer words"
+        )
     match = " OR ".join(f'"{w}"*' for w in words)
     sql = (
         "SELECT m.id, m.content, m.tags, m.source, m.created_at, bm25(memories_fts) AS rank,"

@@ -1,27 +1,38 @@
-"""test_analyze: read JUnit XML reports (pytest, JUnit, Jest...) and summarise the failures."""
+"""test_analyze: read JUnit XML reports (pytest, JUnit, Jest...) and summarise the failures.
+
+Reads only under `$TOOLC_WORKSPACE` (see `handlers.workspace`); `report_path` is relative to it.
+A folder is walked with the workspace's bounds (files, entries, time) and at most `MAX_REPORTS`
+reports are read; `truncated` / `truncated_reason` say when the answer covers only part of it.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from time import monotonic
 from typing import Any
 
 from toolc import ToolError
 
+from .. import workspace
+
 MAX_DETAIL = 2000
 MAX_REPORT_BYTES = 50 * 1024 * 1024
+MAX_REPORTS = 1000
+SCAN_SECONDS = 30.0  # inside the operation's 60 s timeout
 
 
-def _reports(path: Path) -> list[Path]:
+def _reports(path: Path, deadline: float) -> workspace.Walk:
+    base = workspace.root(workspace.ENV_WORKSPACE)
     if path.is_dir():
-        found = sorted(path.rglob("*.xml"))
-        if not found:
+        found = workspace.walk(path, base, ".xml", max_files=MAX_REPORTS, deadline=deadline)
+        if not found.files:
             raise ToolError(f"{path} holds no .xml files — pass a JUnit XML report or its folder")
         return found
-    if not path.is_file():
-        raise ToolError(f"{path} does not exist — pass the path of a JUnit XML report")
-    return [path]
+    if not workspace.is_regular(path):
+        raise ToolError(f"{path} is not a regular file — pass the path of a JUnit XML report")
+    return workspace.Walk((path,), None)
 
 
 def _parse(report: Path) -> ET.Element:
@@ -46,8 +57,17 @@ def test_analyze(report_path: str, max_failures: int = 50) -> dict[str, Any]:
     suites = 0
     failed: list[dict[str, Any]] = []
     by_class: dict[str, int] = {}
-    reports = _reports(Path(report_path).expanduser())
-    for report in reports:
+    deadline = monotonic() + SCAN_SECONDS
+    listing = _reports(
+        workspace.confine(report_path, workspace.ENV_WORKSPACE, "report_path"), deadline
+    )
+    truncated = listing.truncated
+    read = 0
+    for report in listing.files:
+        if monotonic() > deadline:
+            truncated = f"stopped after reading {read} reports when its time budget ran out"
+            break
+        read += 1
         root = _parse(report)
         suites += sum(1 for _ in root.iter("testsuite"))
         for case in root.iter("testcase"):
@@ -78,9 +98,11 @@ def test_analyze(report_path: str, max_failures: int = 50) -> dict[str, Any]:
     return {
         **totals,
         "suites": suites,
-        "reports": len(reports),
+        "reports": read,
         "time": round(time, 3),
         "success": totals["failures"] == 0 and totals["errors"] == 0,
         "failing_classes": dict(sorted(by_class.items(), key=lambda kv: (-kv[1], kv[0]))),
         "failed_tests": failed[:max_failures],
+        "truncated": truncated is not None,
+        "truncated_reason": truncated,
     }

@@ -1,9 +1,12 @@
 """Result cache for read operations: one cachetools TTLCache per policy, with single-flight.
 
 Key = (tool, operation, canonical JSON of the arguments). Identical concurrent calls share one
-execution; only successful results are stored; a successful write drops the cached results of the
-operations it `invalidates` (and a read that was in flight during the write does not store its
-now-stale result).
+execution; only successful results are stored.
+
+Read-your-writes: a write drops the cached results of the operations it `invalidates` and detaches
+their executions in flight. A read that started before the write may already have read the old
+data, so a read issued after the write never joins it (it starts its own execution), and its
+result is never stored (each (tool, operation) has a generation, bumped by every invalidation).
 """
 
 from __future__ import annotations
@@ -65,13 +68,18 @@ class ResultCache:
                 self.entries[key] = result
             return result, MISS
         finally:
-            del self.inflight[key]
+            if self.inflight.get(key) is flight:  # not detached by an invalidation
+                del self.inflight[key]
             flight.done.set()
 
     def invalidate(self, tool: str, operations: tuple[str, ...]) -> None:
-        """Drop every cached result of `tool`'s `operations`."""
+        """Drop every cached result of `tool`'s `operations` and detach their executions."""
         for op in operations:
             self.generations[(tool, op)] = self.generations.get((tool, op), 0) + 1
         stale = [k for k in self.entries if k[0] == tool and k[1] in operations]
         for k in stale:
             self.entries.pop(k, None)
+        if self.inflight:
+            running = [k for k in self.inflight if k[0] == tool and k[1] in operations]
+            for k in running:
+                del self.inflight[k]

@@ -231,7 +231,11 @@ def make_workspace(ws: Path) -> Path:
 
 
 def _env(ws: Path) -> dict[str, str]:
-    return {"TOOLC_BMAD_DB": str(ws / "bmad.sqlite3"), "TOOLC_GIT_REPO": str(ws / "repo")}
+    return {
+        "TOOLC_BMAD_DB": str(ws / "bmad.sqlite3"),
+        "TOOLC_GIT_REPO": str(ws / "repo"),
+        "TOOLC_WORKSPACE": str(ws),  # the file tools read only under it
+    }
 
 
 class Outcome(NamedTuple):

@@ -3,8 +3,10 @@ stateless."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
+import httpx2
 import pytest
 from mcp import Client, MCPError, types
 
@@ -40,3 +42,16 @@ async def test_http_list_call_legacy_invalid(url: str, mode: str, version: str) 
         assert err.value.error.code == types.INVALID_PARAMS
         crash = await c.call_tool("faults", {"operation": "crash"})
         assert crash.is_error and "hunter2" not in crash.content[0].text  # type: ignore[union-attr]
+
+
+async def test_responses_do_not_wait_for_a_delayed_ack(url: str) -> None:
+    """The listening socket is TCP (TCP_NODELAY on every connection): without it each response on a
+    kept-alive connection waited ~40 ms for the client's delayed ACK."""
+    took: list[float] = []
+    async with httpx2.AsyncClient(timeout=10) as http:
+        for _ in range(10):
+            start = time.perf_counter()
+            r = await http.get(url.replace("/mcp", "/nothing"))
+            took.append(time.perf_counter() - start)
+            assert r.status_code == 404
+    assert min(took) < 0.03, took

@@ -211,6 +211,17 @@ def test_closure_reports_forbidden_and_missing(project_dir: Path) -> None:
         _shared(project_dir)
 
 
+def test_a_shipped_file_linked_outside_the_project_is_refused(
+    project_dir: Path, tmp_path: Path
+) -> None:
+    secret = tmp_path / "secret.py"
+    secret.write_text("TOKEN = 'hunter2'\n")
+    (project_dir / "handlers/util.py").unlink()
+    (project_dir / "handlers/util.py").symlink_to(secret)
+    with pytest.raises(PlanError, match=r"handlers/util\.py: resolves outside the project root"):
+        plan_handlers(project_dir, _shared(project_dir), toolc.__version__)
+
+
 @pytest.mark.parametrize("dep", ["PyYAML>=6", "toolc==0.1.0", "ruff"])
 def test_compiler_dependency_is_refused(project_dir: Path, dep: str) -> None:
     text = PYPROJECT.replace('"pydantic>=2.9,<3"', f'"pydantic>=2.9,<3", "{dep}"')

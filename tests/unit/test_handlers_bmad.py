@@ -16,6 +16,7 @@ from toolc import ToolError
 def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "bmad.sqlite3"
     monkeypatch.setenv(store.ENV_DB, str(path))
+    monkeypatch.setenv("TOOLC_WORKSPACE", str(tmp_path))
     return path
 
 

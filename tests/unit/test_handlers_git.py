@@ -31,15 +31,20 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def test_no_repository_configured_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(git.ENV_REPO, raising=False)
-    with pytest.raises(ToolError, match="no git repository configured — pass repo_path or set"):
+    with pytest.raises(ToolError, match="no git repository configured — set TOOLC_GIT_REPO"):
         git.get_history()
 
 
-def test_path_that_is_not_a_repository(tmp_path: Path) -> None:
-    with pytest.raises(ToolError, match="not inside a git repository"):
-        git.validate_changes(repo_path=str(tmp_path))
-    with pytest.raises(ToolError, match="is not a directory"):
+def test_path_that_is_not_a_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(git.ENV_REPO, str(tmp_path))
+    (tmp_path / "plain").mkdir()
+    with pytest.raises(ToolError, match="not inside a git repository under TOOLC_GIT_REPO"):
+        git.validate_changes(repo_path="plain")
+    with pytest.raises(ToolError, match="does not exist under"):
         git.validate_changes(repo_path=str(tmp_path / "missing"))
+    (tmp_path / "file.txt").write_text("x")
+    with pytest.raises(ToolError, match="is not a directory"):
+        git.validate_changes(repo_path="file.txt")
 
 
 def test_empty_repository_has_no_history(repo: Path) -> None:
@@ -104,5 +109,55 @@ def test_push_to_a_real_remote(repo: Path, tmp_path: Path) -> None:
     pushed = git.push_changes()
     assert pushed == {"repo": str(repo), "remote": "origin", "branch": "main", "pushed": True}
     assert run(remote, "rev-parse", "main").strip() == sha
-    with pytest.raises(ToolError, match="git push failed"):
+    with pytest.raises(ToolError, match='branch "no-such-branch" does not exist locally'):
         git.push_changes(branch="no-such-branch")
+
+
+@pytest.mark.parametrize("bad", ["--mirror", ":main", "+main", "x..y", "@{-1}", "a.lock", "-"])
+def test_push_refuses_branch_values_that_are_not_plain_branches(repo: Path, bad: str) -> None:
+    run(repo, "remote", "add", "origin", str(repo))
+    (repo / "a.txt").write_text("a\n")
+    git.commit_changes(message="a", add_all=True)
+    with pytest.raises(ToolError, match="is not a valid branch name"):
+        git.push_changes(branch=bad)
+    with pytest.raises(ToolError, match="does not exist — use one of origin"):
+        git.push_changes(remote="--upload-pack=touch x")
+
+
+def test_history_path_stays_inside_the_work_tree(repo: Path) -> None:
+    (repo / "a.txt").write_text("a\n")
+    git.commit_changes(message="a", add_all=True)
+    with pytest.raises(ToolError, match="is outside the work tree"):
+        git.get_history(path="../elsewhere")
+    assert git.get_history(path=":(glob)*")["count"] == 0  # pathspec magic is literal text
+
+
+def test_repo_path_is_relative_to_the_root_and_must_be_a_work_tree_top(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    outer = tmp_path / "outer"
+    (outer / "inner").mkdir(parents=True)
+    run(outer, "init", "--quiet", "--initial-branch=main")
+    run(outer / "inner", "init", "--quiet", "--initial-branch=dev")
+    monkeypatch.setenv(git.ENV_REPO, str(outer))
+    assert git.get_history(repo_path="inner")["branch"] == "dev"
+    (outer / "sub").mkdir()  # a plain folder inside outer's work tree: outer is above the root
+    monkeypatch.setenv(git.ENV_REPO, str(outer / "sub"))
+    with pytest.raises(ToolError, match="not inside a git repository under TOOLC_GIT_REPO"):
+        git.get_history()
+
+
+def test_hooks_run_only_when_the_operator_opts_in(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    marker = tmp_path / "hook-ran"
+    hook = repo / ".git" / "hooks" / "pre-commit"
+    hook.write_text(f"#!/bin/sh\ntouch {marker}\n")
+    hook.chmod(0o755)
+    (repo / "a.txt").write_text("a\n")
+    git.commit_changes(message="a", add_all=True)
+    assert not marker.exists()
+    monkeypatch.setenv(git.ENV_HOOKS, "1")
+    (repo / "b.txt").write_text("b\n")
+    git.commit_changes(message="b", add_all=True)
+    assert marker.exists()

@@ -36,6 +36,7 @@ E       assert 2 == 3</failure>
 def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "bmad.sqlite3"
     monkeypatch.setenv(store.ENV_DB, str(path))
+    monkeypatch.setenv("TOOLC_WORKSPACE", str(tmp_path))
     return path
 
 

@@ -80,6 +80,8 @@ def git(repo: Path, *args: str) -> None:
 @pytest.fixture
 def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     monkeypatch.setenv(store.ENV_DB, str(tmp_path / "bmad.sqlite3"))
+    monkeypatch.setenv("TOOLC_WORKSPACE", str(tmp_path))
+    monkeypatch.setenv("TOOLC_GIT_REPO", str(tmp_path))
     repo = tmp_path / "repo"
     repo.mkdir()
     git(repo, "init", "--quiet", "--initial-branch=main")

@@ -120,3 +120,41 @@ def test_bad_ids_are_reported_like_unknown_ones() -> None:
     for bad in ("", "x1", "t", "t-1", "p1"):
         with pytest.raises(ToolError, match="does not exist"):
             tasks.get(task_id=bad)
+
+
+@pytest.mark.parametrize("bad", ["t" + "9" * 30, "t²", "t١", "t-1", "t 1"])
+def test_ids_no_int64_holds_are_unknown_not_crashes(bad: str) -> None:
+    with pytest.raises(ToolError, match="does not exist"):
+        tasks.get(bad)
+
+
+def test_numbers_sqlite_cannot_hold_are_a_tool_error() -> None:
+    with pytest.raises(ToolError, match="a number is too large for the BMAD database"):
+        tasks.list_tasks(offset=2**70)
+
+
+def test_too_many_words_are_a_tool_error() -> None:
+    from handlers.platform import memory
+
+    words = " ".join(f"w{i}" for i in range(tasks.MAX_QUERY_WORDS + 1))
+    with pytest.raises(ToolError, match="more than 32 — search for fewer words"):
+        tasks.search(words)
+    with pytest.raises(ToolError, match="more than 32 — search for fewer words"):
+        memory.search(words)
+
+
+def test_a_locked_database_is_a_tool_error_naming_the_lock(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tasks.add(title="first")
+    monkeypatch.setattr(store, "BUSY_TIMEOUT_MS", 200)
+    holder = sqlite3.connect(db, isolation_level=None)
+    try:
+        holder.execute("BEGIN EXCLUSIVE")
+        with pytest.raises(
+            ToolError, match=r"stayed locked by another writer .* nothing was saved"
+        ):
+            tasks.add(title="second")
+    finally:
+        holder.close()
+    assert [t["title"] for t in tasks.list_tasks()["tasks"]] == ["first"]

@@ -309,3 +309,30 @@ def test_param_names_that_are_soft_keywords_or_plain_words_are_usable(name: str)
 @pytest.mark.parametrize("name", ["list", "str", "int", "Field", "Literal", "class", "model_x"])
 def test_param_names_that_shadow_model_types_or_are_keywords_are_refused(name: str) -> None:
     assert param_name_problem(name) is not None
+
+
+def test_handler_modules_outside_the_root_are_refused_unless_declared(tmp_path: Path) -> None:
+    head = 'version: 1\nserver: {name: s, version: "1"}\n'
+    tools = 'tools:\n  t: {handler: "json:dumps", params: {obj: {}}, required: [obj]}\n'
+    (tmp_path / "tools.yaml").write_text(head + tools, encoding="utf-8")
+    assert check(tmp_path) == (
+        'tools.yaml:4:16: error[E043]: handler module "json" lies outside the project root (it '
+        "is in the standard library), and checking it would run its code — move the handler "
+        'into the project, or, if you trust it, add "json" to "external_handlers".\n'
+    )
+    (tmp_path / "tools.yaml").write_text(
+        head + "external_handlers: [json]\n" + tools, encoding="utf-8"
+    )
+    assert check(tmp_path) == ""
+
+
+def test_external_handlers_entries_are_module_names(tmp_path: Path) -> None:
+    (tmp_path / "tools.yaml").write_text(
+        'version: 1\nserver: {name: s, version: "1"}\nexternal_handlers: ["../x"]\n'
+        'tools:\n  t: {handler: "json:dumps", params: {obj: {}}}\n',
+        encoding="utf-8",
+    )
+    assert check(tmp_path) == (
+        'tools.yaml:3:21: error[E003]: item 1 of "external_handlers" "../x" does not have the '
+        'expected form — write a dotted module name such as "company_tools.handlers".\n'
+    )

@@ -158,8 +158,8 @@ def test_each_new_session_gets_its_own_view_of_one_log() -> None:
 
 def test_a_stateless_app_has_no_event_store() -> None:
     with pytest.raises(ValueError, match="stateless"):
-        asgi_app(Server("t"), host="127.0.0.1", stateless=True, events=EventLog(10))
-    asgi_app(Server("t"), host="127.0.0.1", stateless=True)
+        asgi_app(Server("t"), port=8000, stateless=True, events=EventLog(10))
+    asgi_app(Server("t"), port=8000, stateless=True)
 
 
 async def test_tool_context_closes_the_stream_only_when_the_transport_can() -> None:

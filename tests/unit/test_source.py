@@ -171,3 +171,53 @@ def test_bom_is_ignored(tmp_path: Path) -> None:
     sources, diags = load(tmp_path)
     assert diags == ()
     assert sources.catalog is not None and sources.catalog.data == {"version": 1}
+
+
+def test_merge_keys_keep_first_source_wins_and_nested_merges() -> None:
+    text = "a: &a {x: 1, y: 1}\nb: &b {<<: *a, y: 2, z: 2}\nc: {<<: [*b, *a], w: 3}\n"
+    doc, diags = parse("t.yaml", text)
+    assert diags == ()
+    assert doc is not None
+    assert doc.data["c"] == {"y": 2, "z": 2, "x": 1, "w": 3}
+
+
+def test_merge_expansion_counts_toward_the_budget() -> None:
+    lines = ["a0: &a0 {k: 1}"]
+    for level in range(1, 7):
+        lines.append(f"a{level}: &a{level} {{<<: [{', '.join([f'*a{level - 1}'] * 10)}]}}")
+    doc, diags = parse("t.yaml", "\n".join(lines) + "\n")
+    assert doc is None
+    assert [(d.code, d.span.path) for d in diags] == [("E001", "t.yaml")]
+    assert "aliases and merge keys expand to too many values" in diags[0].message
+
+
+def test_long_values_are_quoted_as_short_excerpts() -> None:
+    _, diags = parse("t.yaml", f"a: !!int {'9' * 50}x\n")
+    assert render_text(diags) == (
+        f't.yaml:1:4: error[E003]: value "{"9" * 39}…" cannot be read as int — correct the '
+        "value or quote it.\n"
+    )
+
+
+def test_inputs_inside_the_root_may_be_symlinks(tmp_path: Path) -> None:
+    write(tmp_path, {"tools.yaml": "version: 1\n", "profiles/a.yaml": "version: 1\nclient: a\n"})
+    (tmp_path / "clients").mkdir()
+    (tmp_path / "clients/a.yaml").symlink_to(tmp_path / "profiles/a.yaml")
+    sources, diags = load(tmp_path)
+    assert diags == ()
+    assert [c.path for c in sources.clients] == ["clients/a.yaml"]
+
+
+def test_inputs_outside_the_root_are_refused_unread(tmp_path: Path) -> None:
+    outside = write(tmp_path / "outside", {"a.yaml": "version: 1\nclient: leaked\n"})
+    root = write(tmp_path / "root", {"tools.yaml": "version: 1\n"})
+    (root / "clients").mkdir()
+    (root / "clients/a.yaml").symlink_to(outside / "a.yaml")
+    (root / "generated").symlink_to(outside, target_is_directory=True)
+    sources, diags = load(root)
+    assert sources.clients == ()
+    assert [i.path for i in sources.inputs] == ["tools.yaml"]
+    assert [(d.code, d.span.path) for d in diags] == [
+        ("E007", "clients/a.yaml"),
+        ("E007", "generated"),
+    ]

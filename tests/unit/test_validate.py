@@ -198,7 +198,8 @@ def test_catalog_schema_errors(tmp_path: Path, old: str, new: str, expected: str
             "version: 1\nserver: {name: a, version: '1'}\ntools: {}\nextra: 1\n",
             'tools.yaml:3:8: error[E003]: "tools" is empty — give it at least one entry.\n'
             'tools.yaml:4:1: error[E004]: unknown key "extra" at the top level — remove it; '
-            'allowed keys are "version", "server", "policies", "defaults", "defs", "tools".\n',
+            'allowed keys are "version", "server", "policies", "defaults", "defs", '
+            '"external_handlers", "tools".\n',
         ),
     ],
 )

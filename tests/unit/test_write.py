@@ -49,3 +49,15 @@ def test_refuses_paths_outside_generated(tmp_path: Path, path: str) -> None:
     with pytest.raises(ValueError):
         write(tmp_path, [OutputFile(path=path, text="x")])
     assert not (tmp_path / "x.py").exists()
+
+
+def test_refuses_to_write_through_a_folder_linked_out_of_generated(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    root = tmp_path / "root"
+    (root / "generated").mkdir(parents=True)
+    (root / "generated" / "clients").symlink_to(outside, target_is_directory=True)
+    files = [OutputFile(path="generated/clients/a.py", text="x = 1\n")]
+    with pytest.raises(ValueError, match="link out of generated/"):
+        write(root, files)
+    assert list(outside.iterdir()) == []
