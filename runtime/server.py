@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import anyio
 from mcp import types
 from mcp.server import CacheHint
-from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
+from mcp.server.context import ServerRequestContext
 from mcp.server.lowlevel import NotificationOptions, Server
 from mcp.server.session import ServerSession
 from mcp.server.subscriptions import InMemorySubscriptionBus, ListenHandler, ToolsListChanged
@@ -37,7 +37,6 @@ if TYPE_CHECKING:
 log = logging.getLogger("toolc.runtime")
 
 LIST_TTL_MS = 60_000
-MAX_ERROR_TEXT = 4096  # characters of a protocol error's message (ours are shorter by design)
 
 
 class App:
@@ -71,8 +70,7 @@ class App:
                 on_set_logging_level=self._set_logging_level,
                 on_subscriptions_listen=ListenHandler(self.bus),
             )
-        # the default OpenTelemetry middleware costs time on every request
-        server.middleware = [_bounded_errors]
+        server.middleware = []  # the default OpenTelemetry middleware costs time on every request
         return server
 
     def init_options(self) -> Any:
@@ -134,20 +132,6 @@ class App:
             finally:
                 tg.cancel_scope.cancel()
                 self.tracer.flush()
-
-
-async def _bounded_errors(ctx: ServerRequestContext[Any], call_next: CallNext) -> HandlerResult:
-    """No protocol error quotes unbounded input, on any transport: the SDK's own errors are cut
-    too ("Method not found" carries the whole method name as its data)."""
-    try:
-        return await call_next(ctx)
-    except MCPError as exc:
-        error = exc.error
-        data = error.data
-        if len(error.message) > MAX_ERROR_TEXT or (isinstance(data, str) and len(data) > 128):
-            data = excerpt(data, 128) if isinstance(data, str) else data
-            raise MCPError(error.code, excerpt(error.message, MAX_ERROR_TEXT), data) from None
-        raise
 
 
 def create_app(

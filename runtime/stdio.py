@@ -42,7 +42,7 @@ import mcp_types as types
 from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 from mcp.shared.message import SessionMessage
 
-from runtime.wire import CONNECTION_CLOSED, error_line, refusal, stray_id, too_long
+from runtime.wire import CONNECTION_CLOSED, bounded, error_line, refusal, stray_id, too_long
 
 log = logging.getLogger("toolc.runtime")
 
@@ -279,6 +279,8 @@ async def _pump(
                     if isinstance(message, types.JSONRPCResponse | types.JSONRPCError):
                         if message.id in abandoned:
                             continue
+                        if isinstance(message, types.JSONRPCError):
+                            message = bounded(message)
                         text = message.model_dump_json(by_alias=True, exclude_unset=True)
                         await write(text.encode() + b"\n")
                         unanswered.discard(message.id)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 from typing import Any, Final
 
+import mcp_types as types
 import pydantic_core
 
 from runtime.excerpt import excerpt
@@ -25,6 +26,7 @@ INVALID_REQUEST: Final = -32600
 INVALID_PARAMS: Final = -32602
 CONNECTION_CLOSED: Final = -32000  # the code the SDK gives requests cut off by a closed connection
 
+MAX_ERROR_TEXT: Final = 4096  # characters of an error message on the wire (ours are shorter)
 MAX_RECOVERY_BRACKETS: Final = 200  # `json` re-reads a line for its id only when this shallow
 
 RequestId = int | str
@@ -36,6 +38,22 @@ def error_line(request_id: RequestId | None, code: int, message: str) -> bytes:
     """One JSON-RPC error response, as a line for the wire."""
     error = {"code": code, "message": message}
     return _dumps({"jsonrpc": "2.0", "id": request_id, "error": error}).encode() + b"\n"
+
+
+def bounded(reply: types.JSONRPCError) -> types.JSONRPCError:
+    """`reply` with its text cut to excerpts: the SDK's own errors quote input whole ("Method
+    not found" carries the method name, of any length, as its data)."""
+    error = reply.error
+    data = error.data
+    if len(error.message) <= MAX_ERROR_TEXT and not (isinstance(data, str) and len(data) > 128):
+        return reply
+    cut = error.model_copy(
+        update={
+            "message": excerpt(error.message, MAX_ERROR_TEXT),
+            "data": excerpt(data, 128) if isinstance(data, str) else data,
+        }
+    )
+    return reply.model_copy(update={"error": cut})
 
 
 def too_long(limit: int) -> bytes:
