@@ -16,7 +16,7 @@ import threading
 import time
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any
+from typing import Any
 
 from tests.e2e.runtime_support import FIXTURE, ROOT, server_env
 
@@ -56,12 +56,12 @@ def server_env_for(generated: Path) -> dict[str, str]:
 
 
 class RawServer:
-    def __init__(self, *extra: str, generated: Path = FIXTURE, stdin: IO[bytes] | None = None):
+    def __init__(self, *extra: str, generated: Path = FIXTURE) -> None:
         self.stderr_file = tempfile.TemporaryFile()  # noqa: SIM115 - closed in __exit__
         self.started = time.monotonic()
         self.proc = subprocess.Popen(
             serve_command(generated, *extra),
-            stdin=stdin if stdin is not None else subprocess.PIPE,
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self.stderr_file,
             env=server_env_for(generated),
