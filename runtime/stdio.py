@@ -256,7 +256,7 @@ async def _pump(
                 if isinstance(message, types.JSONRPCRequest):
                     unanswered.add(message.id)
                 elif isinstance(message, types.JSONRPCNotification) and (reply := stray_id(line)):
-                    await write(reply)
+                    await answer(reply)
                     continue
                 await read_send.send(SessionMessage(message))
             if exit_grace is not None:
