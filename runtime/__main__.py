@@ -22,6 +22,25 @@ def _count(text: str) -> int:
     return value
 
 
+def _positive(text: str) -> int:
+    """A positive integer option."""
+    value = _count(text)
+    if value == 0:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _seconds(text: str) -> float:
+    """A non-negative, finite number of seconds."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0 <= value < float("inf"):
+        raise argparse.ArgumentTypeError(f"{text} is not a number of seconds >= 0")
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="toolc", description="Serve a toolc build.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -54,6 +73,20 @@ def _parser() -> argparse.ArgumentParser:
         help="reconnection delay announced to clients on resumable SSE streams (default 1000)",
     )
     add_http_options(s)
+    s.add_argument(
+        "--max-message-bytes",
+        type=_positive,
+        metavar="BYTES",
+        help="stdio: longest JSON-RPC message (one line) accepted; a longer one is refused with "
+        "an error and skipped (default 4194304, 4 MiB)",
+    )
+    s.add_argument(
+        "--drain-seconds",
+        type=_seconds,
+        metavar="SECONDS",
+        help="stdio: at end of input, how long requests still running may take to answer "
+        "before the server answers them with an error and exits (default 5)",
+    )
     s.add_argument("--root", help="project root (default: the current folder)")
     s.add_argument(
         "--generated", help="generated directory (default: $TOOLC_GENERATED, else ROOT/generated)"
@@ -85,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
         except HttpConfigError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
-    from .server import create_app, serve_http, serve_stdio
+    from .server import create_app, run_stdio, serve_http
     from .trace import default_path
 
     trace = None if args.no_trace else (args.trace or str(default_path(args.client)))
@@ -97,9 +130,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     try:
         if args.transport == "stdio":
-            import anyio
-
-            anyio.run(serve_stdio, app)
+            run_stdio(
+                app, max_message_bytes=args.max_message_bytes, drain_seconds=args.drain_seconds
+            )
         else:
             events = None
             if args.sse_replay_events and not args.stateless:

@@ -7,7 +7,7 @@ Per-tool state (dispatch module, models, breakers, limiter) is built on the tool
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,8 +17,11 @@ from mcp.types import INVALID_PARAMS
 from pydantic import BaseModel
 
 from .build import Build
+from .excerpt import excerpt
 from .policies.breaker import Breaker
 from .policies.cache import ResultCache
+
+MAX_NAME = 128  # the longest tool name MCP allows; longer names get no did-you-mean search
 
 
 @dataclass(slots=True, eq=False)
@@ -59,6 +62,15 @@ def invalid(message: str) -> MCPError:
     return MCPError(INVALID_PARAMS, message)
 
 
+def _close_match(word: object, pool: Iterable[str], cutoff: float) -> str | None:
+    """The pool's name closest to `word`, for a did-you-mean hint. Only a string no longer than a
+    tool name can be (MCP: 128 characters) is compared: difflib's cost grows with its length."""
+    if not isinstance(word, str) or len(word) > MAX_NAME:
+        return None
+    close = difflib.get_close_matches(word, pool, n=1, cutoff=cutoff)
+    return close[0] if close else None
+
+
 class Dispatcher:
     def __init__(self, build: Build) -> None:
         self.build = build
@@ -82,11 +94,11 @@ class Dispatcher:
                 )
             op = tool.ops.get(op_name) if isinstance(op_name, str) else None
             if op is None:
-                close = difflib.get_close_matches(str(op_name), tool.ops, n=1)
-                hint = f' (did you mean "{close[0]}"?)' if close else ""
+                close = _close_match(op_name, tool.ops, 0.6)
+                hint = f' (did you mean "{close}"?)' if close else ""
                 raise invalid(
-                    f'tool "{name}" has no operation "{op_name}"{hint} — valid operations: '
-                    f"{tool.valid_ops}"
+                    f'tool "{name}" has no operation "{excerpt(op_name)}"{hint} — valid '
+                    f"operations: {tool.valid_ops}"
                 )
             args = {k: v for k, v in arguments.items() if k != "operation"}
             return Resolved(op, args, None, None)
@@ -116,9 +128,9 @@ class Dispatcher:
 
     def _unknown(self, name: str) -> MCPError:
         pool = [str(t["name"]) for t in self.build.tools_list().get("tools", [])]
-        close = difflib.get_close_matches(name, pool, n=1, cutoff=0.5)
-        hint = f' — did you mean "{close[0]}"?' if close else " — list the tools to see names"
-        return invalid(f'unknown tool "{name}"{hint}')
+        close = _close_match(name, pool, 0.5)
+        hint = f' — did you mean "{close}"?' if close else " — list the tools to see names"
+        return invalid(f'unknown tool "{excerpt(name)}"{hint}')
 
     def _cache_policy(self, tool: str, operation: str) -> str | None:
         """The cache policy of a tool's operation in this build; None when it has none."""

@@ -27,6 +27,7 @@ from mcp.types.version import MODERN_PROTOCOL_VERSIONS
 from .build import Build, load_build
 from .call import Engine
 from .context import set_min_log_level
+from .excerpt import excerpt
 from .results import error_result
 from .trace import Tracer
 
@@ -102,8 +103,9 @@ class App:
         except MCPError:
             raise
         except Exception:
-            log.exception("tools/call %r failed", params.name)
-            return error_result(f'tool "{params.name}" failed with an internal error')
+            name = excerpt(params.name)
+            log.exception("tools/call %r failed", name)
+            return error_result(f'tool "{name}" failed with an internal error')
 
     async def swap(self, build: Build) -> None:
         """Serve `build` from now on and tell clients of both eras that the list changed."""
@@ -143,16 +145,40 @@ def create_app(
     return App(load_build(client, generated), Tracer(trace), reload=reload)
 
 
-async def serve_stdio(app: App) -> None:
-    if sys.platform == "win32":  # no asyncio pipe transports on the default Windows loop
-        from mcp.server.stdio import stdio_server as stdio_transport
-    else:
-        from .stdio import stdio_transport
+def run_stdio(
+    app: App, *, max_message_bytes: int | None = None, drain_seconds: float | None = None
+) -> None:
+    """Serve stdio until end of input, then exit even if handler threads are still blocked."""
+    from .stdio import exit_if_threads_linger
 
+    anyio.run(serve_stdio, app, max_message_bytes, drain_seconds, True)
+    exit_if_threads_linger()
+
+
+async def serve_stdio(
+    app: App,
+    max_message_bytes: int | None = None,
+    drain_seconds: float | None = None,
+    watchdog: bool = False,
+) -> None:
     # The transport claims fd 1 (and points it at stderr while serving); only then may
     # sys.stdout go to stderr, so a stray print() can never reach the protocol stream, not even
     # when a buffer is flushed at exit.
-    async with stdio_transport() as (read, write):
+    if sys.platform == "win32":  # no asyncio pipe transports on the default Windows loop
+        from mcp.server.stdio import stdio_server
+
+        async with stdio_server() as (read, write):
+            sys.stdout = sys.stderr
+            await app.server.run(read, write, app.init_options())
+        return
+    from . import stdio
+
+    transport = stdio.stdio_transport(
+        max_message_bytes or stdio.MAX_MESSAGE_BYTES,
+        stdio.DRAIN_SECONDS if drain_seconds is None else drain_seconds,
+        stdio.EXIT_GRACE if watchdog else None,
+    )
+    async with transport as (read, write):
         sys.stdout = sys.stderr
         await app.server.run(read, write, app.init_options())
 

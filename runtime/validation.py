@@ -16,6 +16,11 @@ from mcp.shared.exceptions import MCPError
 from mcp.types import INVALID_PARAMS
 from pydantic import BaseModel, ValidationError
 
+from .excerpt import excerpt
+
+MAX_PROBLEMS = 10  # an error names this many problems at most, then counts the rest
+MAX_MESSAGE = 200  # characters of one problem's description (pydantic's may quote the input)
+
 _dumps = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
 
 
@@ -42,17 +47,20 @@ def invalid_arguments(
 ) -> MCPError:
     problems: list[str] = []
     fields: list[str] = []
-    for err in exc.errors(include_url=False, include_input=False):
+    errors = exc.errors(include_url=False, include_input=False)
+    for err in errors[:MAX_PROBLEMS]:
         loc = [str(p) for p in err["loc"]]
         if loc and old_names:
             loc[0] = old_names.get(loc[0], loc[0])
-        name = ".".join(loc) or "(arguments)"
+        name = excerpt(".".join(loc) or "(arguments)")  # a key is the caller's: any length
         fields.append(name)
         msg = err["msg"]
         if err["type"] == "extra_forbidden":
             msg = "unknown parameter for this operation"
         elif err["type"] == "missing":
             msg = "required parameter is missing"
-        problems.append(f'"{name}": {msg}')
+        problems.append(f'"{name}": {excerpt(msg, MAX_MESSAGE)}')  # some quote the input
+    if len(errors) > MAX_PROBLEMS:
+        problems.append(f"and {len(errors) - MAX_PROBLEMS} more")
     message = f"invalid arguments for {where}: " + "; ".join(problems)
     return MCPError(INVALID_PARAMS, message, {"fields": fields})
