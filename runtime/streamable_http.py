@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextvars
 import logging
 import socket
+import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -224,5 +225,7 @@ def serve(
         proxy_headers=options.forwarded_allow_ips is not None,
         forwarded_allow_ips=options.forwarded_allow_ips,
     )
-    log.info("serving Streamable HTTP on %s:%d%s", host, port, MCP_PATH)
+    shown = f"[{host}]" if ":" in host else host
+    # the one line a person starting the server needs (port 0 picks a free port): where it is
+    print(f"toolc: serving http://{shown}:{port}{MCP_PATH}", file=sys.stderr, flush=True)
     uvicorn.Server(config).run(sockets=[sock])
