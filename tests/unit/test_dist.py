@@ -25,13 +25,11 @@ from toolc.generator.dist.plan import (
     PlanError,
     Project,
     filter_manifest,
-    import_name,
     normalize_name,
     plan,
     plan_handlers,
     project,
 )
-from toolc.generator.dist.rename import RenameError, rename_imports
 from toolc.generator.dist.runtime_wheel import plan_runtime
 from toolc.generator.dist.wheel import build_wheel, wheel_filename
 
@@ -265,36 +263,6 @@ def test_manifest_filter_drops_other_clients() -> None:
         "inputs": {"clients/a.yaml": "x", "tools.yaml": "z"},
         "files": {"generated/a": "1"},
     }
-
-
-def test_names() -> None:
-    assert normalize_name("BMAD_claude.code--x") == "bmad-claude-code-x"
-    assert import_name("notes-server", "claude-code") == "notes_server_claude_code"
-
-
-def test_rename_imports() -> None:
-    source = (
-        b"from handlers.platform import memory as h0\n"
-        b"from ..models import x\n"
-        b"import handlers.store as s, json\n"
-        b"def f() -> None:\n"
-        b"    from handlers import (\n"
-        b"        a,\n"
-        b"        b,\n"
-        b"    )\n"
-        b"import handlersx\n"
-    )
-    out = rename_imports(source, "m.py", {"handlers": "bmad_handlers"}).decode()
-    assert out == (
-        "from bmad_handlers.platform import memory as h0\n"
-        "from ..models import x\n"
-        "import bmad_handlers.store as s, json\n"
-        "def f() -> None:\n"
-        "    from bmad_handlers import a, b\n"
-        "import handlersx\n"
-    )
-    with pytest.raises(RenameError, match="binds the name"):
-        rename_imports(b"import handlers.store\n", "m.py", {"handlers": "bmad_handlers"})
 
 
 def test_wheel_contents_metadata_and_reproducibility(project_dir: Path, tmp_path: Path) -> None:
