@@ -1,7 +1,10 @@
 # toolc — every target creates the environment it needs, so a fresh clone needs only Python 3.11+ and make.
+# The environment holds the pinned requirements.lock plus toolc itself, installed editable from
+# this checkout, so every target runs the same `toolc` command a user installs.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+TOOLC := $(VENV)/bin/toolc
 STAMP := $(VENV)/.installed
 CLIENT ?= claude-code
 TRANSPORT ?= stdio
@@ -15,21 +18,22 @@ help:
 	@echo "make check      everything CI runs: format, lint, types, tests, generated/ up to date, verify"
 	@echo "make test       the test suite only"
 	@echo "make lint       ruff check; make fmt rewrites formatting"
-	@echo "make dist       one installable wheel per client, with host config snippets, in dist/"
+	@echo "make dist       toolc's own wheel, and one installable server per client, in dist/"
 	@echo "make verify     conformance suite + MCP Inspector against the builds (installs Node tools into .tools/)"
 	@echo "make bench      toolc vs a hand-written low-level mcp server vs FastMCP, in one run (docs/benchmarks.md)"
 	@echo "make serve      serve one client build (CLIENT=name TRANSPORT=stdio|http)"
 
-$(STAMP): requirements.lock
+$(STAMP): requirements.lock pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@$(PY) -m pip install -q --disable-pip-version-check -r requirements.lock
+	@$(PY) -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $(STAMP)
 
 generate: $(STAMP)
-	$(PY) -m generator generate
+	$(TOOLC) generate
 
 gencheck: $(STAMP)
-	$(PY) -m generator check
+	$(TOOLC) check
 
 test: $(STAMP)
 	$(PY) -m pytest -q
@@ -49,11 +53,12 @@ check: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m mypy
 	$(PY) -m pytest -q
-	$(PY) -m generator check
+	$(TOOLC) check
 	$(PY) verify/run.py
 
 dist: $(STAMP)
-	$(PY) -m generator dist
+	$(TOOLC) dist
+	rm -f dist/toolc-[0-9]*.whl && $(PY) -m pip wheel -q --disable-pip-version-check --no-deps --no-build-isolation -w dist .
 
 verify: $(STAMP)
 	$(PY) verify/run.py
@@ -62,7 +67,7 @@ bench: $(STAMP)
 	$(PY) bench/run.py
 
 serve: $(STAMP)
-	$(PY) -m runtime serve --client $(CLIENT) --transport $(TRANSPORT)
+	$(TOOLC) serve --client $(CLIENT) --transport $(TRANSPORT)
 
 # Re-resolve the dependency ranges of pyproject.toml into requirements.lock.
 lock:

@@ -70,7 +70,7 @@ class Peer:
 
 
 def toolc_peer(generated: Path, client: str, name: str = "toolc") -> Peer:
-    args = ["-m", "runtime", "serve", "--client", client, "--generated", str(generated)]
+    args = ["-m", "toolc", "serve", "--client", client, "--generated", str(generated)]
     return Peer(name, [*args, "--no-trace"])
 
 
@@ -308,9 +308,9 @@ async def inprocess(project: Path, rounds: int, n: int, res: Results) -> None:
     """µs per call: the handler awaited directly, the low-level peer's call path, toolc's Engine."""
     from types import SimpleNamespace
 
-    from runtime.build import load_build
-    from runtime.call import Engine
-    from runtime.trace import Tracer
+    from toolc.runtime.build import load_build
+    from toolc.runtime.call import Engine
+    from toolc.runtime.trace import Tracer
 
     build = load_build(CLIENT, project / "generated")  # puts the bench project on sys.path
     engine = Engine(build, Tracer(None))
@@ -339,7 +339,7 @@ async def inprocess(project: Path, rounds: int, n: int, res: Results) -> None:
 def run_generate(root: Path) -> float:
     start = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-m", "generator", "generate", "--root", str(root), "--quiet"],
+        [sys.executable, "-m", "toolc", "generate", "--root", str(root), "--quiet"],
         cwd=ROOT,
         env=dict(os.environ, PYTHONPATH=str(ROOT)),
         check=True,

@@ -1,7 +1,7 @@
 """Write the bench project: a copy of the example catalog whose handlers are bench handlers.
 
     python bench/project.py --out /tmp/toolc-bench
-    python -m generator generate --root /tmp/toolc-bench
+    toolc generate --root /tmp/toolc-bench
 
 The copy holds `tools.yaml` (every `handler:` rewritten to `bench_handlers:<tool>__<op>`), the one
 client profile the benchmark serves, `bench_handlers.py` (a copy of bench/handlers_bench.py) and

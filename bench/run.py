@@ -6,7 +6,7 @@ Every server serves the same tools (the example catalog as the claude-code profi
 compiled by toolc from a copy whose handlers are bench/handlers_bench.py) and calls the same
 trivial handlers. Server figures are measured interleaved (A B C A B C ...) in one run and
 reported as medians over rounds and as ratios to the low-level peer; compiler figures time
-`python -m generator generate` on the example catalog and on synthetic catalogs. Targets are
+`toolc generate` on the example catalog and on synthetic catalogs. Targets are
 marked met / not met in the output; nothing here fails on a timing.
 
 Without --no-fastmcp the script first makes .tools/bench-venv (requirements.lock, then

@@ -1,7 +1,7 @@
 """Write a synthetic toolc project with N operations, for timing `generate`.
 
     python bench/synth_catalog.py --ops 1000 --out /tmp/synth1000
-    .venv/bin/python -m generator generate --root /tmp/synth1000
+    .venv/bin/toolc generate --root /tmp/synth1000
 
 Operations are spread over master tools of --per-tool operations each; every operation has a
 few typed parameters (enum, constrained string, integer with default, a nested object, an array

@@ -4,6 +4,7 @@ Stages 1-4 return `(value, diagnostics)` and the driver stops after any of them 
 error. `check=True` runs everything but the write and reports the difference instead.
 A no-op rerun does not run datamodel-code-generator: when the manifest's `models_key` matches
 and the model files still hash to what the manifest says, they are reused as they are.
+Installed as `toolc.generator`, and imported under no other name (see runtime/__init__.py).
 """
 
 from __future__ import annotations
@@ -15,10 +16,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.diagnostics import Diagnostic, has_errors, normalize
-from generator.emit import OutputFile
-from generator.ir import Catalog, ClientBuild
-from generator.write import WriteResult
+from .diagnostics import Diagnostic, has_errors, normalize
+from .emit import OutputFile
+from .ir import Catalog, ClientBuild
+from .write import WriteResult
+
+if __name__ != "toolc.generator":
+    raise ImportError(
+        f'toolc\'s compiler is imported as "toolc.generator", not "{__name__}" — use the toolc CLI.'
+    )
 
 Progress = Callable[[str], None]
 
@@ -70,8 +76,8 @@ def _first_party(catalog: Catalog) -> tuple[str, ...]:
 
 
 def _reusable_models(catalog: Catalog, existing: dict[str, str], key: str) -> dict[str, str] | None:
-    from generator.emit.manifest import PATH, parse_manifest, sha256
-    from generator.emit.models import model_paths
+    from .emit.manifest import PATH, parse_manifest, sha256
+    from .emit.models import model_paths
 
     manifest = parse_manifest(existing.get(PATH))
     if manifest is None or manifest.get("models_key") != key:
@@ -87,8 +93,8 @@ def _reusable_models(catalog: Catalog, existing: dict[str, str], key: str) -> di
 
 
 def build(root: Path, *, check: bool = False, progress: Progress | None = None) -> BuildResult:
-    from generator import emit, format, lower, resolve, source, validate, write
-    from generator.emit import manifest, models
+    from . import emit, format, lower, resolve, source, validate, write
+    from .emit import manifest, models
 
     say = progress or _quiet
     clock = _Clock(say)

@@ -1,4 +1,4 @@
-"""CLI: `python -m generator generate|check [--root DIR] [--format text|json]` (and `dist`).
+"""`toolc generate|check [--root DIR] [--format text|json]` and `toolc dist` (the compiler's CLI).
 
 Diagnostics go to stderr; the per-client table (and, for `check`, the diff) to stdout.
 Exit 0 when clean, 1 on user errors or a stale generated/, 2 on an internal error.
@@ -13,8 +13,8 @@ import time
 import traceback
 from pathlib import Path
 
-from generator.diagnostics import Diagnostic, render_json, render_text
-from generator.ir import ClientBuild
+from .diagnostics import Diagnostic, render_json, render_text
+from .ir import ClientBuild
 
 
 def _row(build: ClientBuild, diagnostics: tuple[Diagnostic, ...] = ()) -> dict[str, object]:
@@ -49,14 +49,14 @@ def table(builds: tuple[ClientBuild, ...], diagnostics: tuple[Diagnostic, ...] =
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__)
+    parser = argparse.ArgumentParser(prog="toolc", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     for name, text in (("generate", "compile into generated/"), ("check", "compare only")):
         sub = commands.add_parser(name, help=text)
         sub.add_argument("--root", type=Path, default=Path("."), help="project root")
         sub.add_argument("--format", choices=["text", "json"], default="text")
         sub.add_argument("--quiet", action="store_true", help="no progress on stderr")
-    from generator import dist  # the per-client wheel packager (its own module and options)
+    from . import dist  # the per-client wheel packager (its own module and options)
 
     dist.add_arguments(commands.add_parser("dist", help="package each client build as a wheel"))
     args = parser.parse_args(argv)
@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
             print(message, file=sys.stderr, flush=True)
 
     try:
-        from generator import build
+        from . import build
 
         result = build(args.root, check=args.command == "check", progress=progress)
     except Exception:
@@ -101,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
                 sys.stdout.write(written.diff)
             print(
                 f"toolc: generated/ is stale ({len(written.changed)} changed, "
-                f"{len(written.deleted)} stale files) — run `make generate` and commit.",
+                f"{len(written.deleted)} stale files) — run `toolc generate` and commit.",
                 file=sys.stderr,
             )
             return 1

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from generator.ir import Span
+from .ir import Span
 
 
 class Severity(StrEnum):

@@ -18,7 +18,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from generator.emit import OutputFile
+from .emit import OutputFile
 
 LINE_LENGTH = 100
 TARGET = "py311"

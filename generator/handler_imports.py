@@ -26,11 +26,11 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from generator.diagnostics import excerpt
+from .diagnostics import excerpt
 
 if TYPE_CHECKING:
-    from generator.lower import HandlerRef
-    from generator.source import Document
+    from .lower import HandlerRef
+    from .source import Document
 
 
 def declared(name: str, external: Iterable[str]) -> bool:

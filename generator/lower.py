@@ -12,10 +12,10 @@ import keyword
 from dataclasses import dataclass
 from typing import Any
 
-from generator import ir
-from generator.diagnostics import Diagnostic, error
-from generator.handler_imports import HandlerImports
-from generator.source import Document, KeyPath, Sources
+from . import ir
+from .diagnostics import Diagnostic, error
+from .handler_imports import HandlerImports
+from .source import Document, KeyPath, Sources
 
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_CONCURRENCY = 32

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.ir import JsonValue
-from generator.schema_refs import DATA_KEYWORDS
+from .ir import JsonValue
+from .schema_refs import DATA_KEYWORDS
 
 _SCHEMA_MAPS = frozenset({"properties", "patternProperties", "$defs", "dependentSchemas"})
 

@@ -22,8 +22,8 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 
-from generator.diagnostics import Diagnostic, Note, error
-from generator.ir import (
+from .diagnostics import Diagnostic, Note, error
+from .ir import (
     Catalog,
     ClientBuild,
     ClientProfile,
@@ -35,8 +35,8 @@ from generator.ir import (
     Span,
     Tool,
 )
-from generator.portable import portable
-from generator.schema_refs import with_defs
+from .portable import portable
+from .schema_refs import with_defs
 
 _ANNOTATION_KEYS = frozenset({"description", "title", "examples", "$comment"})
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from generator.ir import JsonSchema, JsonValue
-from generator.source import KeyPath
+from .ir import JsonSchema, JsonValue
+from .source import KeyPath
 
 DEFS_PREFIX = "#/$defs/"
 DIALECT = "https://json-schema.org/draft/2020-12/schema"

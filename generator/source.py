@@ -20,9 +20,9 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from generator.diagnostics import Diagnostic, Note, error, excerpt
-from generator.ir import Span
-from generator.source_files import CATALOG_PATH, input_files
+from .diagnostics import Diagnostic, Note, error, excerpt
+from .ir import Span
+from .source_files import CATALOG_PATH, input_files
 
 KeyPath = tuple[str | int, ...]
 

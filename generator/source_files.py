@@ -11,8 +11,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from generator.diagnostics import Diagnostic, error
-from generator.ir import Span
+from .diagnostics import Diagnostic, error
+from .ir import Span
 
 CATALOG_PATH = "tools.yaml"
 CLIENTS_DIR = "clients"

@@ -14,9 +14,9 @@ from typing import Any
 
 from jsonschema import Draft202012Validator, ValidationError
 
-from generator import rules
-from generator.diagnostics import Diagnostic, did_you_mean, error, excerpt, normalize
-from generator.source import Document, KeyPath, Sources
+from . import rules
+from .diagnostics import Diagnostic, did_you_mean, error, excerpt, normalize
+from .source import Document, KeyPath, Sources
 
 _SCHEMAS = Path(__file__).parent / "schemas"
 _TYPE_NAMES = {

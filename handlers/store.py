@@ -37,7 +37,7 @@ from typing import Any
 
 import platformdirs
 
-from runtime.errors import ToolError
+from toolc import ToolError
 
 ENV_DB = "TOOLC_BMAD_DB"
 BUSY_TIMEOUT_MS = 10_000

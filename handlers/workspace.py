@@ -21,7 +21,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from runtime.errors import ToolError
+from toolc import ToolError
 
 ENV_WORKSPACE = "TOOLC_WORKSPACE"
 ENV_REPO = "TOOLC_GIT_REPO"

@@ -1,4 +1,4 @@
-"""CLI: `python -m runtime serve --client NAME ...` and `python -m runtime report [FILE]`."""
+"""`toolc serve --client NAME ...` and `toolc report [FILE]` (also `python -m toolc.runtime`)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import logging
 import os
 import sys
 
-from runtime.build import BuildError
-from runtime.http_cli import HttpConfigError, add_http_options, http_options
+from .build import BuildError
+from .http_cli import HttpConfigError, add_http_options, http_options
 
 
 def _count(text: str) -> int:
@@ -42,7 +42,7 @@ def _seconds(text: str) -> float:
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m runtime", description="Serve a toolc build.")
+    p = argparse.ArgumentParser(prog="toolc", description="Serve a toolc build.")
     sub = p.add_subparsers(dest="command", required=True)
     s = sub.add_parser("serve", help="serve one client's build over MCP")
     s.add_argument("--client", required=True, help="client profile name (generated/clients/NAME)")
@@ -87,7 +87,10 @@ def _parser() -> argparse.ArgumentParser:
         help="stdio: at end of input, how long requests still running may take to answer "
         "before the server answers them with an error and exits (default 5)",
     )
-    s.add_argument("--generated", help="generated directory (default: the `generated` package)")
+    s.add_argument("--root", help="project root (default: the current folder)")
+    s.add_argument(
+        "--generated", help="generated directory (default: $TOOLC_GENERATED, else ROOT/generated)"
+    )
     s.add_argument("--reload", action="store_true", help="swap builds when manifest.json changes")
     s.add_argument("--trace", help="span JSONL file (default .toolc/trace-CLIENT.jsonl)")
     s.add_argument("--no-trace", action="store_true", help="record no spans")
@@ -100,7 +103,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "report":
-        from runtime.report import main as report_main
+        from .report import main as report_main
 
         return report_main(args.file)
     logging.basicConfig(
@@ -115,12 +118,13 @@ def main(argv: list[str] | None = None) -> int:
         except HttpConfigError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
-    from runtime.server import create_app, run_stdio, serve_http
-    from runtime.trace import default_path
+    from .server import create_app, run_stdio, serve_http
+    from .trace import default_path
 
     trace = None if args.no_trace else (args.trace or str(default_path(args.client)))
     try:
-        app = create_app(args.client, args.generated, trace=trace, reload=args.reload)
+        generated = args.generated or (args.root and os.path.join(args.root, "generated"))
+        app = create_app(args.client, generated, trace=trace, reload=args.reload)
     except BuildError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -132,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             events = None
             if args.sse_replay_events and not args.stateless:
-                from runtime.events import EventLog
+                from .events import EventLog
 
                 events = EventLog(args.sse_replay_events, args.sse_replay_ttl or None)
             serve_http(

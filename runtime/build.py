@@ -27,23 +27,15 @@ class BuildError(Exception):
 
 
 def locate_generated(override: str | os.PathLike[str] | None = None) -> Path:
-    """The generated directory: `override`, else $TOOLC_GENERATED, else the `generated` package.
-
-    The package is found with `importlib.util.find_spec`, which does not import it.
-    """
-    chosen = override or os.environ.get(ENV_GENERATED)
-    if chosen:
-        path = Path(chosen).resolve()
-        if not path.is_dir():
-            raise BuildError(f'generated directory "{path}" does not exist — run make generate')
-        return path
-    spec = importlib.util.find_spec("generated")
-    locations = list(spec.submodule_search_locations or []) if spec else []
-    if not locations:
+    """The generated directory: `override`, else $TOOLC_GENERATED, else `./generated`."""
+    chosen = override or os.environ.get(ENV_GENERATED) or "generated"
+    path = Path(chosen).resolve()
+    if not path.is_dir():
         raise BuildError(
-            'no "generated" package is importable — run make generate, or pass --generated DIR'
+            f'generated directory "{path}" does not exist — run toolc generate, '
+            "or pass --root DIR (the project) or --generated DIR"
         )
-    return Path(locations[0]).resolve()
+    return path
 
 
 @dataclass(slots=True)
@@ -146,7 +138,7 @@ def load_build(
     path = root / "clients" / client / "build.py"
     if not path.is_file():
         available = sorted(p.name for p in (root / "clients").glob("*") if p.is_dir())
-        hint = f"available: {', '.join(available)}" if available else "run make generate"
+        hint = f"available: {', '.join(available)}" if available else "run toolc generate"
         raise BuildError(f'no build for client "{client}" under {root / "clients"} — {hint}')
     package = _ensure_importable(root)
     try:
@@ -154,7 +146,7 @@ def load_build(
     except BuildError:
         raise
     except Exception as exc:  # a broken build file must not become a traceback
-        raise BuildError(f"{path}: cannot load the build ({exc}) — run make generate") from exc
+        raise BuildError(f"{path}: cannot load the build ({exc}) — run toolc generate") from exc
     fmt = g.get("FORMAT")
     if fmt not in SUPPORTED_FORMATS:
         raise BuildError(f"{path}: build format {fmt!r} is not supported by this runtime")
@@ -176,7 +168,7 @@ def load_build(
         )
     except KeyError as exc:
         raise BuildError(
-            f"{path}: the build has no {exc.args[0]} table — run make generate"
+            f"{path}: the build has no {exc.args[0]} table — run toolc generate"
         ) from exc
     for call_name, declared in build.names.items():
         if call_name != declared or declared not in build.visible:

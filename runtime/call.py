@@ -22,15 +22,15 @@ from mcp import types
 from mcp.shared.exceptions import MCPError
 from pydantic import BaseModel
 
-from runtime.build import Build
-from runtime.context import ToolContext
-from runtime.dispatch import Dispatcher, Operation
-from runtime.errors import ToolError
-from runtime.policies.limits import Overloaded, acquire
-from runtime.results import error_result, to_result
-from runtime.trace import Tracer
-from runtime.validation import validate
-from runtime.workers import Workers
+from .build import Build
+from .context import ToolContext
+from .dispatch import Dispatcher, Operation
+from .errors import ToolError
+from .policies.limits import Overloaded, acquire
+from .results import error_result, to_result
+from .trace import Tracer
+from .validation import validate
+from .workers import Workers
 
 log = logging.getLogger("toolc.runtime")
 

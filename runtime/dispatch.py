@@ -16,10 +16,10 @@ from mcp.shared.exceptions import MCPError
 from mcp.types import INVALID_PARAMS
 from pydantic import BaseModel
 
-from runtime.build import Build
-from runtime.excerpt import excerpt
-from runtime.policies.breaker import Breaker
-from runtime.policies.cache import ResultCache
+from .build import Build
+from .excerpt import excerpt
+from .policies.breaker import Breaker
+from .policies.cache import ResultCache
 
 MAX_NAME = 128  # the longest tool name MCP allows; longer names get no did-you-mean search
 

@@ -8,7 +8,7 @@ import math
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # imported when serving HTTP only: stdio start-up stays lean
-    from runtime.streamable_http import HttpOptions
+    from .streamable_http import HttpOptions
 
 log = logging.getLogger("toolc.runtime.http")
 
@@ -107,8 +107,8 @@ def add_http_options(s: argparse.ArgumentParser) -> None:
 
 def http_options(args: argparse.Namespace) -> HttpOptions:
     """The checked options; raises HttpConfigError before anything is bound."""
-    from runtime.http_guard import bind_error, is_loopback, parse_hosts, parse_origins
-    from runtime.streamable_http import HttpOptions, SessionLimits
+    from .http_guard import bind_error, is_loopback, parse_hosts, parse_origins
+    from .streamable_http import HttpOptions, SessionLimits
 
     try:
         parse_hosts(args.allowed_host)

@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Final
 
 import anyio
 
-from runtime.build import BuildError, load_build
+from .build import BuildError, load_build
 
 if TYPE_CHECKING:
-    from runtime.server import App
+    from .server import App
 
 POLL: Final = 0.5
 SETTLE: Final = 0.2

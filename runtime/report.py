@@ -1,4 +1,4 @@
-"""`python -m runtime report [FILE]`: p50/p95 per tool and operation, cache hit rate, breaker
+"""`toolc report [FILE]`: p50/p95 per tool and operation, cache hit rate, breaker
 openings and legacy-name usage, from a span JSONL file."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any, TextIO
 
-from runtime.trace import DEFAULT_DIR
+from .trace import DEFAULT_DIR
 
 
 def percentile(values: list[float], q: float) -> float:

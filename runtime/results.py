@@ -8,7 +8,7 @@ from typing import Any
 from mcp import types
 from pydantic import BaseModel, ValidationError
 
-from runtime.content import CONTENT_TYPES, to_mcp
+from .content import CONTENT_TYPES, to_mcp
 
 _dumps_json = json.JSONEncoder(ensure_ascii=False).encode  # plain JSON data only
 

@@ -24,16 +24,16 @@ from mcp.server.subscriptions import InMemorySubscriptionBus, ListenHandler, Too
 from mcp.shared.exceptions import MCPDeprecationWarning, MCPError
 from mcp.types.version import MODERN_PROTOCOL_VERSIONS
 
-from runtime.build import Build, load_build
-from runtime.call import Engine
-from runtime.context import set_min_log_level
-from runtime.excerpt import excerpt
-from runtime.results import error_result
-from runtime.trace import Tracer
+from .build import Build, load_build
+from .call import Engine
+from .context import set_min_log_level
+from .excerpt import excerpt
+from .results import error_result
+from .trace import Tracer
 
 if TYPE_CHECKING:
-    from runtime.events import EventLog
-    from runtime.streamable_http import HttpOptions
+    from .events import EventLog
+    from .streamable_http import HttpOptions
 
 log = logging.getLogger("toolc.runtime")
 
@@ -125,7 +125,7 @@ class App:
         async with anyio.create_task_group() as tg:
             tg.start_soon(self.tracer.run_periodic)
             if self.reload:
-                from runtime.reload import watch
+                from .reload import watch
 
                 tg.start_soon(watch, self)
             try:
@@ -149,7 +149,7 @@ def run_stdio(
     app: App, *, max_message_bytes: int | None = None, drain_seconds: float | None = None
 ) -> None:
     """Serve stdio until end of input, then exit even if handler threads are still blocked."""
-    from runtime.stdio import exit_if_threads_linger
+    from .stdio import exit_if_threads_linger
 
     anyio.run(serve_stdio, app, max_message_bytes, drain_seconds, True)
     exit_if_threads_linger()
@@ -171,7 +171,7 @@ async def serve_stdio(
             sys.stdout = sys.stderr
             await app.server.run(read, write, app.init_options())
         return
-    from runtime import stdio
+    from . import stdio
 
     transport = stdio.stdio_transport(
         max_message_bytes or stdio.MAX_MESSAGE_BYTES,
@@ -194,7 +194,7 @@ def serve_http(
     options: HttpOptions | None = None,
 ) -> None:
     """Serve Streamable HTTP; `events` makes a stateful server's SSE streams resumable."""
-    from runtime import streamable_http
+    from . import streamable_http
 
     streamable_http.serve(
         app.server,

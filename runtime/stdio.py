@@ -42,7 +42,7 @@ import mcp_types as types
 from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 from mcp.shared.message import SessionMessage
 
-from runtime.wire import CONNECTION_CLOSED, bounded, error_line, refusal, stray_id, too_long
+from .wire import CONNECTION_CLOSED, bounded, error_line, refusal, stray_id, too_long
 
 log = logging.getLogger("toolc.runtime")
 

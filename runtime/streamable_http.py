@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextvars
 import logging
 import socket
+import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,8 +25,8 @@ from starlette.applications import Starlette
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
-from runtime.events import EventLog, SessionEvents
-from runtime.http_guard import Allowlists, RequestGuard, send_error
+from .events import EventLog, SessionEvents
+from .http_guard import Allowlists, RequestGuard, send_error
 
 MCP_PATH = "/mcp"
 SERVER_ERROR = -32000  # JSON-RPC "server error" range: a limit, not a bad request
@@ -199,7 +200,7 @@ def serve(
     """Bind `host:port` (0: any free port), then serve Streamable HTTP there with uvicorn."""
     import uvicorn
 
-    from runtime.http_protocol import MAX_HEAD_BYTES, head_timeout_protocol
+    from .http_protocol import MAX_HEAD_BYTES, head_timeout_protocol
 
     sock = _listen(host, port)
     port = int(sock.getsockname()[1])
@@ -224,5 +225,7 @@ def serve(
         proxy_headers=options.forwarded_allow_ips is not None,
         forwarded_allow_ips=options.forwarded_allow_ips,
     )
-    log.info("serving Streamable HTTP on %s:%d%s", host, port, MCP_PATH)
+    shown = f"[{host}]" if ":" in host else host
+    # the one line a person starting the server needs (port 0 picks a free port): where it is
+    print(f"toolc: serving http://{shown}:{port}{MCP_PATH}", file=sys.stderr, flush=True)
     uvicorn.Server(config).run(sockets=[sock])

@@ -16,7 +16,7 @@ from mcp.shared.exceptions import MCPError
 from mcp.types import INVALID_PARAMS
 from pydantic import BaseModel, ValidationError
 
-from runtime.excerpt import excerpt
+from .excerpt import excerpt
 
 MAX_PROBLEMS = 10  # an error names this many problems at most, then counts the rest
 MAX_MESSAGE = 200  # characters of one problem's description (pydantic's may quote the input)

@@ -19,7 +19,7 @@ from typing import Any, Final
 import mcp_types as types
 import pydantic_core
 
-from runtime.excerpt import excerpt
+from .excerpt import excerpt
 
 PARSE_ERROR: Final = -32700
 INVALID_REQUEST: Final = -32600

@@ -26,7 +26,7 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import Any, Final
 
-from runtime.policies.limits import Overloaded
+from .policies.limits import Overloaded
 
 IDLE_SECONDS: Final = 60.0  # an idle thread waits this long for work before it ends
 

@@ -1,7 +1,7 @@
 """The runtime tests' build, compiled by toolc from tests/fixtures/runtime_build once per session.
 
 The catalog (tools.yaml, clients/, rthandlers/) is copied into a temporary root and compiled with
-the real `python -m generator generate`; the output is then renamed `rtgen`, so it never clashes
+the real `toolc generate`; the output is then renamed `rtgen`, so it never clashes
 with the example's `generated` package in the same process (dispatch modules import their models
 relatively, so a build works under any package name).
 """
@@ -31,7 +31,7 @@ def compiled_fixture() -> Path:
             SOURCE / folder, root / folder, ignore=shutil.ignore_patterns("__pycache__")
         )
     subprocess.run(
-        [sys.executable, "-m", "generator", "generate", "--root", str(root), "--quiet"],
+        [sys.executable, "-m", "toolc", "generate", "--root", str(root), "--quiet"],
         cwd=ROOT,
         check=True,
         capture_output=True,

@@ -1,7 +1,7 @@
 """Stage `conformance`: the MCP conformance suite against the fixture build, stateful and stateless.
 
 tests/conformance/ is a catalog compiled by toolc (its generated/ is committed and must be up to
-date). For each mode, `python -m runtime serve --transport http` serves it on a free 127.0.0.1
+date). For each mode, `toolc serve --transport http` serves it on a free 127.0.0.1
 port and `conformance server --suite all --expected-failures verify/conformance-baseline.yml`
 runs every scenario: a failure not in the baseline fails, and so does a baseline entry that
 passes. The stateless run also expects the baseline's `stateless` entries to fail.
@@ -66,7 +66,7 @@ def serve(mode: str, workdir: Path) -> Iterator[str]:
     """Serve the fixture build over Streamable HTTP; yields the MCP URL."""
     port = _free_port()
     log = workdir / f"server-{mode}.log"
-    cmd = [python(), "-m", "runtime", "serve", "--client", CLIENT, "--transport", "http"]
+    cmd = [python(), "-m", "toolc", "serve", "--client", CLIENT, "--transport", "http"]
     cmd += ["--port", str(port), "--generated", str(FIXTURE / "generated"), "--no-trace"]
     with log.open("wb") as out:
         proc = subprocess.Popen(
@@ -127,11 +127,11 @@ def run_mode(mode: str, workdir: Path) -> Outcome:
 
 def check_fixture() -> bool:
     """The committed fixture build must match its catalog (like `make check` for generated/)."""
-    cmd = [python(), "-m", "generator", "check", "--root", str(FIXTURE), "--quiet"]
+    cmd = [python(), "-m", "toolc", "check", "--root", str(FIXTURE), "--quiet"]
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     if proc.returncode != 0:
         say("conformance: tests/conformance/generated is stale or the fixture is invalid — run")
-        say("  .venv/bin/python -m generator generate --root tests/conformance")
+        say("  .venv/bin/toolc generate --root tests/conformance")
         print(proc.stdout[-4000:] + proc.stderr[-4000:], flush=True)
     return proc.returncode == 0
 

@@ -184,7 +184,7 @@ def plan_calls(client: str, sandbox: Path) -> list[Job]:
 
 
 def _run(job: Job, env: dict[str, str], home: Path) -> Result:
-    server = [python(), "-m", "runtime", "serve", "--client", job.client, "--no-trace"]
+    server = [python(), "-m", "toolc", "serve", "--client", job.client, "--no-trace"]
     server_env = [f"{k}={v}" for k, v in env.items()]
     cmd = [str(NODE_BIN / "inspector"), "--cli", "--format", "json", "--cwd", str(ROOT)]
     cmd += ["--strict"] if job.strict_list else ["-q"]

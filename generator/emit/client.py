@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from generator.emit import GENERATED, OutputFile
-from generator.emit.views import build_view, environment, json_text
-from generator.ir import Catalog, ClientBuild
+from ..ir import Catalog, ClientBuild
+from . import GENERATED, OutputFile
+from .views import build_view, environment, json_text
 
 
 def _client_dir(name: str) -> str:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from generator.emit import GENERATED, OutputFile
-from generator.emit.views import dispatch_view, environment
-from generator.ir import Catalog
+from ..ir import Catalog
+from . import GENERATED, OutputFile
+from .views import dispatch_view, environment
 
 
 def emit_dispatch(catalog: Catalog) -> tuple[OutputFile, ...]:

@@ -10,8 +10,8 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from generator.emit import GENERATED, OutputFile
-from generator.emit.views import json_text
+from . import GENERATED, OutputFile
+from .views import json_text
 
 FORMAT = 1
 PATH = f"{GENERATED}/manifest.json"

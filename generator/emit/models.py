@@ -22,9 +22,9 @@ import re
 from importlib.metadata import version
 from typing import Any
 
-from generator.emit import GENERATED, HEADER, OutputFile
-from generator.ir import Catalog, JsonSchema, JsonValue, Tool, class_ident
-from generator.schema_refs import DEFS_PREFIX, reachable
+from ..ir import Catalog, JsonSchema, JsonValue, Tool, class_ident
+from ..schema_refs import DEFS_PREFIX, reachable
+from . import GENERATED, HEADER, OutputFile
 
 # Bump when anything below changes the generated models for the same input.
 EMITTER_VERSION = 1

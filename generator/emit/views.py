@@ -15,8 +15,8 @@ from typing import Any
 
 import jinja2
 
-from generator.emit import HEADER
-from generator.ir import Catalog, ClientBuild, Operation, PyIdent, Tool, to_py_ident
+from ..ir import Catalog, ClientBuild, Operation, PyIdent, Tool, to_py_ident
+from . import HEADER
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from handlers import store
-from runtime.errors import ToolError
+from toolc import ToolError
+
+from .. import store
 
 PREFIX = "d"
 KINDS = ("brief", "prd", "architecture", "epic", "story", "other")

@@ -12,9 +12,10 @@ import json
 import sqlite3
 from typing import Any
 
-from handlers import store, workspace
-from handlers.bmad import templates
-from runtime.errors import ToolError
+from toolc import ToolError
+
+from .. import store, workspace
+from . import templates
 
 MAX_PACK_BYTES = 1024 * 1024
 

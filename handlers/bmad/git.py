@@ -21,8 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from handlers import workspace
-from runtime.errors import ToolError
+from toolc import ToolError
+
+from .. import workspace
 
 ENV_REPO = workspace.ENV_REPO
 ENV_HOOKS = "TOOLC_GIT_HOOKS"

@@ -9,8 +9,9 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from handlers import store
-from runtime.errors import ToolError
+from toolc import ToolError
+
+from .. import store
 
 PREFIX = "h"
 HINT = "call status without session_id to see the sessions that exist"

@@ -5,9 +5,10 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from handlers import store
-from handlers.bmad import tasks, workflows
-from runtime.errors import ToolError
+from toolc import ToolError
+
+from .. import store
+from . import tasks, workflows
 
 SCOPES = ("planning", "development", "release")
 

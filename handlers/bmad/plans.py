@@ -10,9 +10,10 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from handlers import store
-from handlers.bmad import tasks, templates
-from runtime.errors import ToolError
+from toolc import ToolError
+
+from .. import store
+from . import tasks, templates
 
 PREFIX = "p"
 MAX_STEP_LENGTH = 200

@@ -5,8 +5,9 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from handlers import store
-from runtime.errors import ToolError
+from toolc import ToolError
+
+from .. import store
 
 PREFIX = "t"
 STATUSES = ("todo", "in_progress", "blocked", "done", "cancelled")

@@ -13,7 +13,7 @@ import json
 import sqlite3
 from typing import Any, Final
 
-from runtime.errors import ToolError
+from toolc import ToolError
 
 CORE_PLAN_TEMPLATES: Final[dict[str, list[str]]] = {
     "feature": [

@@ -10,9 +10,10 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from handlers import store
-from handlers.bmad import templates
-from runtime.errors import ToolError
+from toolc import ToolError
+
+from .. import store
+from . import templates
 
 PREFIX = "w"
 HINT = "list workflows to see the ids that exist"

@@ -11,8 +11,9 @@ import ast
 import time
 from typing import Any
 
-from handlers import workspace
-from runtime.errors import ToolError
+from toolc import ToolError
+
+from .. import workspace
 
 SKIP_DIRS = workspace.SKIP_DIRS
 MAX_FILES = workspace.MAX_FILES

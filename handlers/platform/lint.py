@@ -15,8 +15,9 @@ import sys
 from collections import Counter
 from typing import Any
 
-from handlers import workspace
-from runtime.errors import ToolError
+from toolc import ToolError
+
+from .. import workspace
 
 TIMEOUT = 110.0
 MAX_FINDINGS = 500

@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from handlers import store
-from runtime.errors import ToolError
+from toolc import ToolError
+
+from .. import store
 
 PREFIX = "m"
 WORD = re.compile(r"\w+", re.UNICODE)

@@ -13,8 +13,9 @@ from pathlib import Path
 from time import monotonic
 from typing import Any
 
-from handlers import workspace
-from runtime.errors import ToolError
+from toolc import ToolError
+
+from .. import workspace
 
 MAX_DETAIL = 2000
 MAX_REPORT_BYTES = 50 * 1024 * 1024

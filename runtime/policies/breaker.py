@@ -26,7 +26,7 @@ import time
 from collections.abc import Iterable
 from typing import Final
 
-from runtime.errors import ToolError
+from ..errors import ToolError
 
 CLOSED: Final = "closed"
 OPEN: Final = "open"

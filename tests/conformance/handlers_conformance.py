@@ -9,9 +9,7 @@ from typing import Any
 
 import anyio
 
-from runtime.content import Audio, Image, Resource, Text
-from runtime.context import ToolContext
-from runtime.errors import ToolError
+from toolc import Audio, Image, Resource, Text, ToolContext, ToolError
 
 
 def _png_1x1_red() -> bytes:

@@ -36,7 +36,7 @@ def stdio_params(
     cwd: Path | None = None,
     env: dict[str, str] | None = None,
 ) -> StdioServerParameters:
-    args = ["-m", "runtime", "serve", "--client", client, "--generated", str(generated), *extra]
+    args = ["-m", "toolc", "serve", "--client", client, "--generated", str(generated), *extra]
     if "--trace" not in extra:
         args.append("--no-trace")
     return StdioServerParameters(
@@ -60,7 +60,7 @@ def free_port() -> int:
 def http_server(client: str = "test", generated: Path = FIXTURE, *extra: str) -> Iterator[str]:
     """Serve over Streamable HTTP in a subprocess; yields the /mcp URL."""
     port = free_port()
-    args = [sys.executable, "-m", "runtime", "serve", "--client", client, "--transport", "http"]
+    args = [sys.executable, "-m", "toolc", "serve", "--client", client, "--transport", "http"]
     args += ["--port", str(port), "--generated", str(generated), "--no-trace", *extra]
     # a file, not a pipe: a chatty server must never block on stderr; closed in `finally`
     log = tempfile.TemporaryFile()  # noqa: SIM115

@@ -1,8 +1,8 @@
-"""`make dist` end to end on the real catalog: build, inspect, rebuild, install, serve, call.
+"""`toolc dist` end to end on the real catalog: build, inspect, rebuild, install, serve, call.
 
-One module-scoped build of every client's wheel (through the real CLI, validation included), a
-second build to compare bytes, and one wheel installed into a fresh virtual environment whose
-console script is driven over stdio by the real `mcp` client.
+One module-scoped build of every wheel (through the real CLI, validation included), a second
+build to compare bytes, and one client installed with `--find-links` into a fresh virtual
+environment whose console script is driven over stdio by the real `mcp` client.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import pytest
 from mcp import ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
 
-from generator.dist_plan import literal_assignments
+from toolc.generator.dist.plan import import_name, literal_assignments
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPILER_DISTS = (
@@ -55,7 +55,7 @@ def _listed_names(client: str) -> list[str]:
 
 
 def _dist(out: Path, *clients: str) -> subprocess.CompletedProcess[str]:
-    args = [sys.executable, "-m", "generator", "dist", "--root", str(ROOT), "--out", str(out)]
+    args = [sys.executable, "-m", "toolc", "dist", "--root", str(ROOT), "--out", str(out)]
     for client in clients:
         args += ["--client", client]
     return subprocess.run(args, cwd=ROOT, capture_output=True, text=True, check=False)
@@ -68,23 +68,21 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("dist")
     proc = _dist(out)
     assert proc.returncode == 0, proc.stderr
-    wheels = {c: next((out / c).glob("*.whl")) for c in _clients()}
+    wheels = {c: next(out.glob(f"{_package(c)}-*.whl")) for c in _clients()}
     return wheels
 
 
-def test_every_client_gets_a_wheel_and_snippets(built: dict[str, Path]) -> None:
+def _package(client: str) -> str:
+    return import_name(_build_table(client)["SERVER"]["name"], client)
+
+
+def test_every_client_gets_a_wheel_and_a_readme(built: dict[str, Path]) -> None:
+    out = next(iter(built.values())).parent
+    shared = sorted(p.name.split("-")[0] for p in out.glob("*.whl") if p not in built.values())
+    assert shared == ["bmad_handlers", "toolc_runtime"]
     for client, wheel in built.items():
-        folder = wheel.parent
-        names = {p.name for p in folder.iterdir()}
-        assert {"README.txt", "stdio-command.txt", "mcp-servers.json"} <= names, client
-        assert wheel.name in (folder / "README.txt").read_text()
-    if "cursor" in built:
-        snippet = json.loads((built["cursor"].parent / "cursor-mcp.json").read_text())
-        assert list(snippet) == ["mcpServers"]
-    if "claude-code" in built:
-        folder = built["claude-code"].parent
-        assert "mcpServers" in json.loads((folder / "claude-code-mcp.json").read_text())
-        assert (folder / "claude-mcp-add.txt").read_text().startswith("claude mcp add ")
+        readme = (out / client / "README.txt").read_text()
+        assert wheel.name in readme and f"config {'cursor' if client == 'cursor' else ''}" in readme
 
 
 def test_wheel_contents(built: dict[str, Path]) -> None:
@@ -98,29 +96,32 @@ def test_wheel_contents(built: dict[str, Path]) -> None:
             info = next(n.split("/")[0] for n in names if n.endswith(".dist-info/METADATA"))
             metadata = zf.read(f"{info}/METADATA").decode()
             entry_points = zf.read(f"{info}/entry_points.txt").decode()
+        package = _package(client)
         tops = {n.split("/")[0] for n in names}
-        assert tops <= {"runtime", "generated", "handlers", info}, (client, tops)
-        assert not any(n.startswith(("generator/", "tests/")) for n in names)
+        assert tops == {package, info}, (client, tops)
         for other in others - {client}:
-            assert not any(n.startswith(f"generated/clients/{other}/") for n in names)
-        assert f"generated/clients/{client}/build.py" in names
-        assert f"generated/clients/{client}/tools_list.json" in names
-        shipped = {n.rsplit("/", 1)[1][:-3] for n in names if n.startswith("generated/dispatch/")}
+            assert not any(n.startswith(f"{package}/clients/{other}/") for n in names)
+        assert f"{package}/clients/{client}/build.py" in names
+        assert f"{package}/clients/{client}/tools_list.json" in names
+        shipped = {n.rsplit("/", 1)[1][:-3] for n in names if n.startswith(f"{package}/dispatch/")}
         assert shipped - {"__init__"} == modules, client
         assert f"Version: {server['version']}\n" in metadata
         requires = [ln.lower() for ln in metadata.splitlines() if ln.startswith("Requires-Dist:")]
-        assert requires and not any(d in r for r in requires for d in COMPILER_DISTS), requires
-        assert f"{server['name']}-{client} = generated._dist_entry:main" in entry_points
+        assert requires == [
+            f"requires-dist: bmad-handlers=={server['version']}",
+            "requires-dist: toolc-runtime==0.1.0",
+        ]
+        assert f"{server['name']}-{client} = {package}._serve:main" in entry_points
 
 
 def test_building_twice_gives_identical_bytes(built: dict[str, Path], tmp_path: Path) -> None:
     proc = _dist(tmp_path / "again")
     assert proc.returncode == 0, proc.stderr
-    for client, wheel in built.items():
-        again = tmp_path / "again" / client / wheel.name
-        assert again.read_bytes() == wheel.read_bytes(), client
-        for extra in wheel.parent.iterdir():
-            assert (tmp_path / "again" / client / extra.name).read_bytes() == extra.read_bytes()
+    out = next(iter(built.values())).parent
+    for path in out.rglob("*"):
+        if path.is_file():
+            again = tmp_path / "again" / path.relative_to(out)
+            assert again.read_bytes() == path.read_bytes(), path
 
 
 def _call_for(client: str) -> tuple[str, dict[str, Any]]:
@@ -148,7 +149,7 @@ def installed(built: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) 
     subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True)
     pip_install = [str(venv / "bin/python"), "-m", "pip", "install", "-q"]
     pip = subprocess.run(
-        [*pip_install, "--disable-pip-version-check", str(built[client])],
+        [*pip_install, "--find-links", str(built[client].parent), f"bmad-{client}"],
         capture_output=True,
         text=True,
         check=False,
@@ -165,7 +166,7 @@ def _import_dispatch(python: Path, client: str, cwd: Path, path: Path | None = N
     if path is not None:
         env["PYTHONPATH"] = str(path)
     proc = subprocess.run(
-        [str(python), "-c", code, *(f"generated.dispatch.{m}" for m in modules)],
+        [str(python), "-c", code, *(f"{_package(client)}.dispatch.{m}" for m in modules)],
         cwd=cwd,
         env=env,
         capture_output=True,
@@ -178,7 +179,7 @@ def _import_dispatch(python: Path, client: str, cwd: Path, path: Path | None = N
 def test_every_wheel_is_self_contained(
     built: dict[str, Path], installed: tuple[str, Path], tmp_path: Path
 ) -> None:
-    """Each wheel alone (plus the runtime dependencies) imports all of its handler code."""
+    """Each client's wheel, next to the shared handler wheel, imports all of its handler code."""
     python = installed[1] / "bin/python"
     for client, wheel in built.items():
         unpacked = tmp_path / client
@@ -233,7 +234,7 @@ def _copy_project(dest: Path) -> Path:
     ignore = shutil.ignore_patterns(".venv", ".git", ".tools", "dist", "__pycache__", "*.pyc")
     for name in ("tools.yaml", "pyproject.toml"):
         shutil.copy2(ROOT / name, dest / name)
-    for name in ("clients", "generated", "generator", "handlers", "runtime"):
+    for name in ("clients", "generated", "handlers"):
         shutil.copytree(ROOT / name, dest / name, ignore=ignore)
     return dest
 
@@ -243,7 +244,7 @@ def test_client_over_its_limits_is_refused(tmp_path: Path) -> None:
     path = root / "clients" / "mobile.yaml"
     path.write_text(path.read_text().replace("max_tools: 30", "max_tools: 1"))
     proc = subprocess.run(
-        [sys.executable, "-m", "generator", "dist", "--root", str(root)],
+        [sys.executable, "-m", "toolc", "dist", "--root", str(root)],
         capture_output=True,
         text=True,
         check=False,
@@ -259,11 +260,11 @@ def test_stale_generated_is_refused(tmp_path: Path) -> None:
     tools_list = next((root / "generated" / "clients").glob("*/tools_list.json"))
     tools_list.write_text(tools_list.read_text() + " ")
     proc = subprocess.run(
-        [sys.executable, "-m", "generator", "dist", "--root", str(root)],
+        [sys.executable, "-m", "toolc", "dist", "--root", str(root)],
         capture_output=True,
         text=True,
         check=False,
     )
     assert proc.returncode == 1, proc.stderr
-    assert "generated/ is stale" in proc.stderr and "run make generate" in proc.stderr
+    assert "generated/ is stale" in proc.stderr and "run toolc generate" in proc.stderr
     assert not (root / "dist").exists()

@@ -24,7 +24,7 @@ def _copy_project(dest: Path) -> Path:
 
 def _check(root: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "generator", "check", "--root", str(root), "--quiet"],
+        [sys.executable, "-m", "toolc", "check", "--root", str(root), "--quiet"],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -1,6 +1,6 @@
 """SSE resumability (SEP-1699) over real Streamable HTTP, with a raw HTTP client.
 
-The server is `python -m runtime serve --transport http` for the conformance fixture build, whose
+The server is `toolc serve --transport http` for the conformance fixture build, whose
 `test_reconnection` tool closes its SSE stream mid-call and then returns. The client reads the
 POST stream's priming event (id, empty data, retry), sees the stream end without a result, then
 reconnects with GET + `Last-Event-ID` and receives the result from the server's event store.

@@ -56,7 +56,7 @@ async def test_spans_and_report(tmp_path: Path) -> None:
     spans = [json.loads(x) for x in trace.read_text().splitlines()]  # flushed at shutdown
     assert len(spans) == 4
     out = subprocess.run(
-        [sys.executable, "-m", "runtime", "report", str(trace)],
+        [sys.executable, "-m", "toolc", "report", str(trace)],
         capture_output=True,
         text=True,
         check=True,

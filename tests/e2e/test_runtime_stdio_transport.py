@@ -39,7 +39,7 @@ def _call(i: int, name: str, args: dict[str, Any]) -> dict[str, Any]:
 
 def _serve(messages: list[dict[str, Any]], stdin_file: Path | None = None) -> tuple[str, str]:
     """Send all messages, close stdin, and return everything the server wrote."""
-    cmd = [sys.executable, "-m", "runtime", "serve", "--client", "test"]
+    cmd = [sys.executable, "-m", "toolc", "serve", "--client", "test"]
     cmd += ["--generated", str(FIXTURE), "--no-trace"]
     payload = "".join(json.dumps(m) + "\n" for m in messages)
     if stdin_file is not None:
@@ -92,7 +92,7 @@ def test_only_protocol_on_stdout_and_every_reply_flushed(tmp_path: Path, from_fi
 
 
 def test_a_malformed_line_gets_a_parse_error_and_the_session_goes_on() -> None:
-    cmd = [sys.executable, "-m", "runtime", "serve", "--client", "test"]
+    cmd = [sys.executable, "-m", "toolc", "serve", "--client", "test"]
     cmd += ["--generated", str(FIXTURE), "--no-trace"]
     lines = [
         json.dumps(INIT),

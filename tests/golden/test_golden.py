@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import build
-from generator.diagnostics import render_text
+from toolc.generator import build
+from toolc.generator.diagnostics import render_text
 
 HERE = Path(__file__).resolve().parent
 CASES = sorted(

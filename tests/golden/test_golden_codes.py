@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from generator.diagnostics import CODES
+from toolc.generator.diagnostics import CODES
 
 HERE = Path(__file__).resolve().parent
 

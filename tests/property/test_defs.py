@@ -14,11 +14,11 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 from pydantic import BaseModel, ValidationError
 
-from generator.emit import emit
-from generator.ir import Catalog, SchemaDef
-from generator.resolve import resolve
-from generator.schema_refs import def_name, refs, walk
 from tests.unit.ir_samples import catalog, master, op, param, profile, span
+from toolc.generator.emit import emit
+from toolc.generator.ir import Catalog, SchemaDef
+from toolc.generator.resolve import resolve
+from toolc.generator.schema_refs import def_name, refs, walk
 
 SETTINGS = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 NAMES = st.from_regex(r"[A-Za-z][A-Za-z0-9_-]{0,8}", fullmatch=True)

@@ -15,11 +15,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from generator.emit import OutputFile, emit
-from generator.format import format
-from generator.ir import Catalog, ClientBuild
-from generator.resolve import resolve
 from tests.unit.ir_samples import catalog, master, op, param, plain, profile
+from toolc.generator.emit import OutputFile, emit
+from toolc.generator.format import format
+from toolc.generator.ir import Catalog, ClientBuild
+from toolc.generator.resolve import resolve
 
 REPO = Path(__file__).resolve().parents[2]
 TEXT = st.text(max_size=40)
@@ -129,7 +129,7 @@ def test_hostile_text_compiles_passes_ruff_and_round_trips(
 
 def _build_in_subprocess(project: Path, seed: str) -> dict[str, str]:
     code = (
-        "import json, sys; from pathlib import Path; from generator import build; "
+        "import json, sys; from pathlib import Path; from toolc.generator import build; "
         "r = build(Path(sys.argv[1]), check=True); "
         "print(json.dumps({f.path: f.text for f in r.files}))"
     )

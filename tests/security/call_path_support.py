@@ -36,7 +36,7 @@ def compile_variant(edit: dict[str, Any], tools: dict[str, dict[str, Any]]) -> P
             SOURCE / folder, root / folder, ignore=shutil.ignore_patterns("__pycache__")
         )
     done = subprocess.run(
-        [sys.executable, "-m", "generator", "generate", "--root", str(root), "--quiet"],
+        [sys.executable, "-m", "toolc", "generate", "--root", str(root), "--quiet"],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -29,11 +29,11 @@ CALL_LIMIT = 90.0  # seconds for one whole session; a hang fails instead of bloc
 def server_params(
     env: dict[str, str], cwd: Path, prefix: tuple[str, ...] = ()
 ) -> StdioServerParameters:
-    """`python [prefix...] -m runtime serve` for the claude-code build; `prefix` wraps the start."""
+    """`python [prefix...] -m toolc serve` for the claude-code build; `prefix` wraps the start."""
     base = {k: v for k, v in os.environ.items() if not k.startswith("TOOLC_")}
     base["PYTHONPATH"] = str(ROOT)
     base.update(env)
-    args = [*prefix, "-m", "runtime", "serve", "--client", CLIENT]
+    args = [*prefix, "-m", "toolc", "serve", "--client", CLIENT]
     args += ["--generated", str(GENERATED), "--no-trace"]
     return StdioServerParameters(command=sys.executable, args=args, env=base, cwd=str(cwd))
 

@@ -1,4 +1,4 @@
-"""Raw HTTP helpers for the security tests: real `python -m runtime serve --transport http`
+"""Raw HTTP helpers for the security tests: real `toolc serve --transport http`
 subprocesses on 127.0.0.1 (tests.e2e.runtime_support), driven with httpx2 or plain sockets."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""A real `python -m runtime serve` subprocess driven with raw bytes on stdin, one reply at a time.
+"""A real `python -m toolc serve` subprocess driven with raw bytes on stdin, one reply at a time.
 
 stdout is read by a thread into a queue, so a test waits for a reply with a bounded timeout (a
 server that never answers fails the test instead of hanging it), and stderr goes to a file (a
@@ -44,7 +44,7 @@ def call(request_id: int | str, name: str, arguments: dict[str, Any]) -> dict[st
 
 
 def serve_command(generated: Path = FIXTURE, *extra: str) -> list[str]:
-    cmd = [sys.executable, "-m", "runtime", "serve", "--client", "test"]
+    cmd = [sys.executable, "-m", "toolc", "serve", "--client", "test"]
     return [*cmd, "--generated", str(generated), "--no-trace", *extra]
 
 

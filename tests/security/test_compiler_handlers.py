@@ -53,7 +53,7 @@ def elsewhere(tmp_path: Path) -> Path:
 def _check(root: Path, elsewhere: Path, marker: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(elsewhere), "TOOLC_TEST_MARKER": str(marker)}
     return subprocess.run(
-        [sys.executable, "-m", "generator", "check", "--root", str(root), "--quiet"],
+        [sys.executable, "-m", "toolc", "check", "--root", str(root), "--quiet"],
         cwd=REPO,
         env=env,
         capture_output=True,

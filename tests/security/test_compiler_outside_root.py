@@ -33,7 +33,7 @@ CLIENT = "version: 1\nclient: main\n"
 
 def _check(root: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "generator", "check", "--root", str(root), "--quiet"],
+        [sys.executable, "-m", "toolc", "check", "--root", str(root), "--quiet"],
         cwd=REPO,
         capture_output=True,
         text=True,

@@ -62,7 +62,7 @@ async def test_bad_input_never_opens_the_breaker(tmp_path: Path, case: str) -> N
 FSIZE_LAUNCHER = (
     "import resource, runpy, sys; limit = int(sys.argv[1]); "
     "resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit)); "
-    "sys.argv = ['runtime', *sys.argv[4:]]; runpy.run_module('runtime', run_name='__main__')"
+    "sys.argv = ['toolc', *sys.argv[4:]]; runpy.run_module('toolc', run_name='__main__')"
 )
 
 

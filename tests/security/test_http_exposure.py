@@ -25,7 +25,7 @@ def held_port() -> Iterator[int]:
 
 
 def serve(port: int, *extra: str) -> subprocess.CompletedProcess[str]:
-    args = [sys.executable, "-m", "runtime", "serve", "--client", "test", "--transport", "http"]
+    args = [sys.executable, "-m", "toolc", "serve", "--client", "test", "--transport", "http"]
     args += ["--generated", str(FIXTURE), "--no-trace", "--port", str(port), *extra]
     return subprocess.run(
         args, cwd=ROOT, env=server_env(), capture_output=True, text=True, timeout=30, check=False

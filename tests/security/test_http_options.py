@@ -6,10 +6,10 @@ import logging
 
 import pytest
 
-from runtime.__main__ import _parser
-from runtime.http_cli import HttpConfigError, http_options
-from runtime.http_guard import Allowlists
-from runtime.streamable_http import HttpOptions
+from toolc.runtime.__main__ import _parser
+from toolc.runtime.http_cli import HttpConfigError, http_options
+from toolc.runtime.http_guard import Allowlists
+from toolc.runtime.streamable_http import HttpOptions
 
 APP = "https://app.example"
 

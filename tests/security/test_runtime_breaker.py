@@ -82,8 +82,8 @@ async def test_count_replaces_the_default_set_matching_names_in_the_mro() -> Non
 
 def test_classification_in_process() -> None:
     # imported here: on a runtime without this API the test fails, the module still collects
-    from runtime.errors import ToolError, TransientError
-    from runtime.policies.breaker import Breaker
+    from toolc import ToolError, TransientError
+    from toolc.runtime.policies.breaker import Breaker
 
     default = Breaker(5, 30)
     assert default.counts(ConnectionResetError()) and default.counts(TimeoutError())
@@ -114,10 +114,10 @@ def test_classification_in_process() -> None:
     ],
 )
 def test_compiler_checks_count_names(tmp_path: Path, count: str, expected: str) -> None:
-    from generator.diagnostics import render_text
-    from generator.source import load
-    from generator.validate import validate
     from tests.unit.test_validate import CLIENT, catalog, project
+    from toolc.generator.diagnostics import render_text
+    from toolc.generator.source import load
+    from toolc.generator.validate import validate
 
     root, module = project(tmp_path, {"clients/mobile.yaml": CLIENT})
     text_ = catalog(module).replace(

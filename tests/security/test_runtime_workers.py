@@ -24,7 +24,9 @@ def _spin(seconds: float, ticks: list[int]) -> str:
 
 
 async def test_abandoned_handler_is_stopped_and_frees_its_slot() -> None:
-    from runtime.workers import Workers  # new module: the test fails before it, not collection
+    from toolc.runtime.workers import (
+        Workers,
+    )  # new module: the test fails before it, not collection
 
     pool = Workers(1)
     ticks = [0]
@@ -42,8 +44,8 @@ async def test_abandoned_handler_is_stopped_and_frees_its_slot() -> None:
 
 
 async def test_slot_of_a_blocked_handler_stays_taken_until_it_returns() -> None:
-    from runtime.policies.limits import Overloaded
-    from runtime.workers import Workers
+    from toolc.runtime.policies.limits import Overloaded
+    from toolc.runtime.workers import Workers
 
     pool = Workers(2)
     release = threading.Event()
@@ -62,7 +64,7 @@ async def test_slot_of_a_blocked_handler_stays_taken_until_it_returns() -> None:
 
 async def test_stop_never_lands_in_a_later_job() -> None:
     """Timeouts racing the handler's own return, 300 times: every later job still completes."""
-    from runtime.workers import Workers
+    from toolc.runtime.workers import Workers
 
     pool = Workers(4)
     ticks = [0]
@@ -73,7 +75,7 @@ async def test_stop_never_lands_in_a_later_job() -> None:
 
 
 async def test_handlers_keep_anyio_from_thread_and_errors() -> None:
-    from runtime.workers import Workers
+    from toolc.runtime.workers import Workers
 
     pool = Workers(2)
 
@@ -93,10 +95,10 @@ async def test_handlers_keep_anyio_from_thread_and_errors() -> None:
 async def test_engine_marks_a_timed_out_sync_call_cancelled() -> None:
     from types import SimpleNamespace
 
-    from runtime.build import load_build
-    from runtime.call import Engine
-    from runtime.trace import Tracer
     from tests.runtime_fixture import compiled_fixture
+    from toolc.runtime.build import load_build
+    from toolc.runtime.call import Engine
+    from toolc.runtime.trace import Tracer
 
     engine = Engine(load_build("test", compiled_fixture()), Tracer(None))
     ctx = SimpleNamespace(session=None, request_id=1, protocol_version="2025-11-25")

@@ -59,7 +59,7 @@ def patient_build() -> Iterator[Path]:
         with (root / "rthandlers" / "faults.py").open("a") as faults:
             faults.write(STUBBORN)
         subprocess.run(
-            [sys.executable, "-m", "generator", "generate", "--root", str(root), "--quiet"],
+            [sys.executable, "-m", "toolc", "generate", "--root", str(root), "--quiet"],
             cwd=ROOT,
             check=True,
             capture_output=True,

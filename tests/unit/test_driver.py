@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-import generator
-from generator import build
-from generator.__main__ import main
+import toolc.generator
+from toolc.generator import build
+from toolc.generator.__main__ import main
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -92,7 +92,7 @@ def test_internal_error_exits_2(
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("bug")
 
-    monkeypatch.setattr(generator, "build", boom)
+    monkeypatch.setattr(toolc.generator, "build", boom)
     assert main(["generate", "--root", "."]) == 2
     err = capsys.readouterr().err
     assert "internal error, please report" in err and "RuntimeError: bug" in err
@@ -108,7 +108,7 @@ def test_stops_after_front_end_errors(project: Path) -> None:
 def test_cli_subprocess_json_format(project: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     proc = subprocess.run(
-        [sys.executable, "-m", "generator", "generate", "--root", str(project), "--format", "json"],
+        [sys.executable, "-m", "toolc", "generate", "--root", str(project), "--format", "json"],
         capture_output=True,
         text=True,
         env=env,

@@ -7,11 +7,11 @@ import json
 
 import pytest
 
-from generator.emit import HEADER, emit
-from generator.emit.models import emit_models, models_document
-from generator.emit.views import dispatch_view, py_literal
-from generator.resolve import resolve
 from tests.unit.ir_samples import catalog, master, op, param, plain, profile, task_tool
+from toolc.generator.emit import HEADER, emit
+from toolc.generator.emit.models import emit_models, models_document
+from toolc.generator.emit.views import dispatch_view, py_literal
+from toolc.generator.resolve import resolve
 
 HOSTILE = [
     "quote \" and ' both",

@@ -9,7 +9,7 @@ import pytest
 
 from handlers import store
 from handlers.bmad import docs, expansion, hil, orchestrator, plans, tasks, workflows
-from runtime.errors import ToolError
+from toolc import ToolError
 
 
 @pytest.fixture(autouse=True)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from handlers.bmad import git
-from runtime.errors import ToolError
+from toolc import ToolError
 
 
 def run(repo: Path, *args: str) -> str:

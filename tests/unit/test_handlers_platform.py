@@ -9,7 +9,7 @@ import pytest
 from handlers import store
 from handlers.platform import code, lint, memory
 from handlers.platform import testing as junit
-from runtime.errors import ToolError
+from toolc import ToolError
 
 JUNIT = """<?xml version="1.0" encoding="utf-8"?>
 <testsuites>

@@ -10,7 +10,7 @@ import pytest
 
 from handlers import store
 from handlers.bmad import plans, tasks
-from runtime.errors import ToolError
+from toolc import ToolError
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,7 @@ import pytest
 from handlers import workspace
 from handlers.platform import code, lint
 from handlers.platform import testing as junit
-from runtime.errors import ToolError
+from toolc import ToolError
 
 
 @pytest.fixture

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from generator.diagnostics import render_text
-from generator.ir import Catalog, ClientProfile, Span
-from generator.lower import lower
-from generator.source import load
-from generator.validate import validate
 from tests.unit.test_validate import CLIENT, catalog, project
+from toolc.generator.diagnostics import render_text
+from toolc.generator.ir import Catalog, ClientProfile, Span
+from toolc.generator.lower import lower
+from toolc.generator.source import load
+from toolc.generator.validate import validate
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden"
 
@@ -153,7 +153,7 @@ def test_lower_without_catalog_reports_instead_of_raising(tmp_path: Path) -> Non
 
 
 def test_soft_keywords_are_identifiers_and_hard_keywords_are_not() -> None:
-    from generator.ir import module_ident, to_py_ident
+    from toolc.generator.ir import module_ident, to_py_ident
 
     assert to_py_ident("match") == "match"
     assert module_ident("class") == "class_"
@@ -162,7 +162,7 @@ def test_soft_keywords_are_identifiers_and_hard_keywords_are_not() -> None:
 
 
 def test_invalidates_split_into_same_tool_and_other_tools_in_declaration_order() -> None:
-    from generator.lower import split_invalidates
+    from toolc.generator.lower import split_invalidates
 
     ops = {"task": ("add", "get", "list"), "plan": ("get", "list", "create")}
     entries = ["get", {"tool": "plan", "operations": ["list"]}, {"tool": "task"}, "get"]

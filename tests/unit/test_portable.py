@@ -7,7 +7,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from generator.portable import portable
+from toolc.generator.portable import portable
 
 SCHEMA: dict[str, Any] = {
     "type": "object",

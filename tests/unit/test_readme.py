@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from generator.diagnostics import CODES
+from toolc.generator.diagnostics import CODES
 
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -26,3 +26,10 @@ def test_every_operation_key_of_the_published_schema_is_documented() -> None:
     schema = json.loads((ROOT / "generator/schemas/tools.schema.json").read_text("utf-8"))
     for key in schema["$defs"]["operation"]["properties"]:
         assert f"| `{key}" in README, key
+
+
+def test_every_toolc_command_is_documented() -> None:
+    from toolc.cli import COMMANDS
+
+    for command in COMMANDS:
+        assert f"| `toolc {command}" in README, command

@@ -6,10 +6,10 @@ import json
 
 from jsonschema import Draft202012Validator
 
-from generator.diagnostics import render_text
-from generator.ir import NameRule
-from generator.resolve import list_payload, resolve
 from tests.unit.ir_samples import catalog, master, op, param, plain, profile, task_tool
+from toolc.generator.diagnostics import render_text
+from toolc.generator.ir import NameRule
+from toolc.generator.resolve import list_payload, resolve
 
 
 def _memory() -> object:

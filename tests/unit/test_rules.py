@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.diagnostics import CODES
-from generator.rules import RULES, param_name_problem
 from tests.unit.test_validate import CLIENT, catalog, check, project
+from toolc.generator.diagnostics import CODES
+from toolc.generator.rules import RULES, param_name_problem
 
 
 def run(tmp_path: Path, edits: list[tuple[str, str]], client: str = CLIENT) -> str:

@@ -7,9 +7,9 @@ from mcp import types
 from mcp.server.lowlevel import Server
 from mcp.server.streamable_http import EventMessage
 
-from runtime.context import ToolContext
-from runtime.events import EventLog, SessionEvents
-from runtime.streamable_http import ScopedSessionManager, asgi_app
+from toolc import ToolContext
+from toolc.runtime.events import EventLog, SessionEvents
+from toolc.runtime.streamable_http import ScopedSessionManager, asgi_app
 
 pytestmark = pytest.mark.anyio
 

@@ -8,9 +8,9 @@ import anyio
 import pytest
 from mcp import types
 
-from runtime.policies import limits
-from runtime.policies.breaker import CLOSED, HALF_OPEN, OPEN, Breaker
-from runtime.policies.cache import HIT, MISS, SHARED, ResultCache
+from toolc.runtime.policies import limits
+from toolc.runtime.policies.breaker import CLOSED, HALF_OPEN, OPEN, Breaker
+from toolc.runtime.policies.cache import HIT, MISS, SHARED, ResultCache
 
 pytestmark = pytest.mark.anyio
 

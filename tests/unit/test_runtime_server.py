@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from mcp import Client, MCPError, types
 
-from runtime.build import BuildError, load_build
-from runtime.server import App, create_app
 from tests.runtime_fixture import compiled_fixture
+from toolc.runtime.build import BuildError, load_build
+from toolc.runtime.server import App, create_app
 
 FIXTURE = compiled_fixture()
 

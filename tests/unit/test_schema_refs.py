@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.schema_refs import DIALECT, def_name, reachable, refs, with_defs
+from toolc.generator.schema_refs import DIALECT, def_name, reachable, refs, with_defs
 
 DEFS: dict[str, Any] = {
     "address": {"type": "object", "properties": {"city": {"type": "string"}}},

@@ -5,9 +5,9 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from generator.diagnostics import render_text
-from generator.ir import Span
-from generator.source import load, parse
+from toolc.generator.diagnostics import render_text
+from toolc.generator.ir import Span
+from toolc.generator.source import load, parse
 
 
 def write(root: Path, files: dict[str, str | bytes]) -> Path:

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from generator.diagnostics import render_text
-from generator.source import load
-from generator.validate import validate
+from toolc.generator.diagnostics import render_text
+from toolc.generator.source import load
+from toolc.generator.validate import validate
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "generator" / "schemas"
 

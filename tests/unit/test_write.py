@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.emit import OutputFile
-from generator.write import read_tree, write
+from toolc.generator.emit import OutputFile
+from toolc.generator.write import read_tree, write
 
 
 def _files(**texts: str) -> list[OutputFile]:

@@ -13,10 +13,10 @@ import pydantic
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
-from generator.diagnostics import Diagnostic, error
-from generator.rule_context import Context, hint, op_label, quoted
-from generator.rules_defs import catalog_defs, declared_schemas
-from generator.schema_refs import def_name, refs, with_defs
+from ..diagnostics import Diagnostic, error
+from ..schema_refs import def_name, refs, with_defs
+from .context import Context, hint, op_label, quoted
+from .defs import catalog_defs, declared_schemas
 
 _PARAM_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 

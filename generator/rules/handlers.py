@@ -6,8 +6,8 @@ from __future__ import annotations
 import inspect
 from collections.abc import Iterator
 
-from generator.diagnostics import Diagnostic, error
-from generator.lower import (
+from ..diagnostics import Diagnostic, error
+from ..lower import (
     HandlerRef,
     OpEntry,
     ToolEntry,
@@ -15,8 +15,8 @@ from generator.lower import (
     signature,
     usable_function_name,
 )
-from generator.rule_context import Context, hint, op_label
-from generator.rules_params import param_name_problem
+from .context import Context, hint, op_label
+from .params import param_name_problem
 
 
 def _handlers(ctx: Context) -> Iterator[tuple[ToolEntry, OpEntry, HandlerRef | None]]:

@@ -1,10 +1,11 @@
 """The in-project import closure of a set of modules, found by reading source with `ast`.
 
-`make dist` ships only the handler code a client's dispatch modules reach. Nothing is imported
+`toolc dist` ships only the handler code a client's dispatch modules reach. Nothing is imported
 or executed: each module's file is parsed and its `import` / `from ... import` statements are
 followed while they stay inside the project (a module or package under the project root).
-Third-party and standard-library imports end the walk; so do packages that ship whole
-(`runtime`). Reaching a package that must never ship (`generator`, `tests`) is an error.
+Third-party and standard-library imports end the walk; so does `toolc` (the public API, which
+ships as the toolc-runtime distribution). Reaching a folder that must never ship (`generator`,
+`runtime`: import them as `toolc`; `tests`) is an error.
 """
 
 from __future__ import annotations
@@ -75,8 +76,8 @@ def closure(
     root: Path,
     start: Iterable[str],
     *,
-    whole: frozenset[str] = frozenset({"runtime"}),
-    forbidden: frozenset[str] = frozenset({"generator", "tests"}),
+    whole: frozenset[str] = frozenset({"toolc"}),
+    forbidden: frozenset[str] = frozenset({"generator", "runtime", "tests"}),
 ) -> Closure:
     """Walk imports from the modules `start` (dotted names) and return what they reach.
 

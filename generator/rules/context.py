@@ -6,14 +6,14 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.diagnostics import Diagnostic, did_you_mean
-from generator.handler_imports import HandlerImports
-from generator.ir import Span
-from generator.lower import (
+from ..diagnostics import Diagnostic, did_you_mean
+from ..handler_imports import HandlerImports
+from ..ir import Span
+from ..lower import (
     OpEntry,
     ToolEntry,
 )
-from generator.source import Document, KeyPath
+from ..source import Document, KeyPath
 
 
 @dataclass(frozen=True, slots=True, eq=False)

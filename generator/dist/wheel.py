@@ -19,7 +19,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from generator.dist_plan import ENTRY_MODULE, Plan, PlanError
+from .plan import Plan, PlanError
 
 # 2020-02-02T00:00:00Z, hatchling's own default; used when SOURCE_DATE_EPOCH is not set.
 DEFAULT_EPOCH = "1580601600"
@@ -43,7 +43,7 @@ def pyproject(plan: Plan) -> str:
     """The staged project's pyproject.toml."""
     tops = sorted({path.split("/", 1)[0] for path, _ in plan.files})
     deps = "".join(f"    {_toml_str(d)},\n" for d in plan.dependencies)
-    description = f"MCP server {plan.server}, the build for client {plan.client} (made by toolc)"
+    scripts = "".join(f"{_toml_str(name)} = {_toml_str(ref)}\n" for name, ref in plan.scripts)
     return (
         "[build-system]\n"
         'requires = ["hatchling"]\n'
@@ -51,11 +51,10 @@ def pyproject(plan: Plan) -> str:
         "[project]\n"
         f"name = {_toml_str(plan.dist_name)}\n"
         f"version = {_toml_str(plan.version)}\n"
-        f"description = {_toml_str(description)}\n"
+        f"description = {_toml_str(plan.description)}\n"
         f"requires-python = {_toml_str(plan.requires_python)}\n"
         f"dependencies = [\n{deps}]\n\n"
-        "[project.scripts]\n"
-        f"{_toml_str(plan.script)} = {_toml_str(ENTRY_MODULE + ':main')}\n\n"
+        f"[project.scripts]\n{scripts}\n"
         "[tool.hatch.build]\n"
         "ignore-vcs = true\n"
         "reproducible = true\n\n"
@@ -95,7 +94,7 @@ def build_wheel(plan: Plan, out_dir: Path) -> Path:
         )
         if proc.returncode != 0:
             raise PlanError(
-                f'hatchling could not build the wheel of client "{plan.client}" — '
+                f'hatchling could not build the wheel "{plan.dist_name}" — '
                 f"its output follows.\n{proc.stderr.strip()}"
             )
         built = wheels / (proc.stdout.strip().splitlines() or [""])[-1]

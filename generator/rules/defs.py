@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from generator.diagnostics import Diagnostic, did_you_mean, error
-from generator.rule_context import Context, op_label
-from generator.schema_refs import DEFS_PREFIX, SCOPE_KEYWORDS, def_name, reachable, walk
-from generator.source import KeyPath
+from ..diagnostics import Diagnostic, did_you_mean, error
+from ..schema_refs import DEFS_PREFIX, SCOPE_KEYWORDS, def_name, reachable, walk
+from ..source import KeyPath
+from .context import Context, op_label
 
 
 def catalog_defs(ctx: Context) -> dict[str, Any]:

@@ -12,31 +12,31 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from generator import ir
-from generator.diagnostics import Diagnostic, Note, error
-from generator.handler_imports import HandlerImports
-from generator.ir import Span
-from generator.lower import (
+from .. import ir
+from ..diagnostics import Diagnostic, Note, error
+from ..handler_imports import HandlerImports
+from ..ir import Span
+from ..lower import (
     OpEntry,
     ToolEntry,
     safe_module_ident,
     tool_entries,
 )
-from generator.rule_context import Context, Rule, hint, op_label, quoted
-from generator.rules_defs import defs_used, refs_resolve
-from generator.rules_handlers import (
+from ..source import Document, KeyPath
+from .context import Context, Rule, hint, op_label, quoted
+from .defs import defs_used, refs_resolve
+from .handlers import (
     handler_functions_exist,
     handler_modules_import,
     handler_modules_local,
     handler_signatures_fit,
 )
-from generator.rules_params import (
+from .params import (
     param_name_problem,
     param_names_usable,
     required_are_params,
     schemas_are_valid,
 )
-from generator.source import Document, KeyPath
 
 __all__ = ["RULES", "Rule", "param_name_problem", "run"]
 

@@ -1,12 +1,14 @@
-"""`python -m generator dist`: one installable wheel per client, plus its host config snippets.
+"""`toolc dist`: one installable server per client, as wheels that install side by side.
 
-    python -m generator dist [--root DIR] [--out DIR] [--client NAME ...]
+    toolc dist [--root DIR] [--out DIR] [--client NAME ...]
 
 First the same validation as `check` (every diagnostic, client limits included) and the same
 staleness test: any error, or a `generated/` that differs from what `generate` would write,
-refuses the whole run with exit 1. Then, per client, `dist_plan` collects the files,
-`dist_wheel` builds the wheel, and `dist_snippets` writes the snippets and README.txt into
-`<out>/<client>/`. Progress goes to stderr; nothing is written outside the output folder.
+refuses the whole run with exit 1. Then it writes into `<out>/` (default `<root>/dist`):
+`toolc-runtime` (runtime_wheel.py), `<server>-handlers` and one `<server>-<client>` wheel per
+client (plan.py, wheel.py), so `pip install --find-links <out> <server>-<client>` works offline,
+and `<out>/<client>/README.txt` (snippets.py). Progress goes to stderr; nothing is written
+outside the output folder.
 """
 
 from __future__ import annotations
@@ -22,12 +24,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.dist_plan import Plan, PlanError, plan
-from generator.dist_snippets import WHERE, readme, snippets
-from generator.dist_wheel import build_wheel
+from .plan import Plan, PlanError, plan, plan_handlers, project
+from .runtime_wheel import plan_runtime
+from .snippets import readme
+from .wheel import build_wheel, wheel_filename
 
 _CLIENT_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-_OWNED = ("README.txt", *WHERE)  # file names dist writes into <out>/<client>/
+_OWNED = ("README.txt",)  # file names dist writes into <out>/<client>/
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -39,7 +42,7 @@ class Built:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """The `dist` subcommand's options (shared by `python -m generator dist` and this module)."""
+    """The `dist` subcommand's options."""
     parser.add_argument("--root", type=Path, default=Path("."), help="project root (default: .)")
     parser.add_argument(
         "--out", type=Path, default=None, help="output folder (default: <root>/dist)"
@@ -70,8 +73,8 @@ class Validation:
 
 def validate(root: Path) -> Validation:
     """What `check` does, without printing a table: refuse on any error or a stale generated/."""
-    from generator import build
-    from generator.diagnostics import render_text
+    from .. import build
+    from ..diagnostics import render_text
 
     result = build(root, check=True)
     lines = [render_text(result.diagnostics)] if result.diagnostics else []
@@ -87,7 +90,7 @@ def validate(root: Path) -> Validation:
     if result.ok and result.stale and result.written is not None:
         lines.append(
             f"dist: generated/ is stale ({len(result.written.changed)} changed, "
-            f"{len(result.written.deleted)} stale files) — run make generate and commit.\n"
+            f"{len(result.written.deleted)} stale files) — run toolc generate and commit.\n"
         )
     inputs = {b.profile.name: b.profile.path for b in result.builds}
     return Validation(ok=result.ok and not result.stale, text="".join(lines), inputs=inputs)
@@ -101,35 +104,43 @@ def package(
     inputs: dict[str, str] | None = None,
     quiet: bool = False,
 ) -> list[Built]:
-    """Build the wheels and snippets of `clients` into `out`. Raises PlanError on bad input.
+    """Build the runtime, handler and client wheels of `clients` into `out`, and each client's
+    README.txt into `out/<client>/`. Raises PlanError on bad input.
 
     `inputs` maps a client to its YAML file, to keep that file's hash in the wheel's manifest.
     """
     inputs = inputs or {}
-    plans: list[Plan] = [plan(root, c, inputs.get(c)) for c in clients]
+    shared = project(root, list(clients))
+    runtime = plan_runtime()
+    handlers = plan_handlers(root, shared, runtime.version)
+    plans: list[Plan] = [plan(root, c, shared, runtime.version, inputs.get(c)) for c in clients]
     out.mkdir(parents=True, exist_ok=True)
+    common = [runtime, handlers]
+    for old in out.glob("*.whl"):  # earlier versions of this server's wheels and the runtime's
+        if any(old.name.startswith(wheel_filename(p).split("-")[0] + "-") for p in common + plans):
+            old.unlink()
 
     def one(p: Plan) -> Built:
         start = time.perf_counter()
-        folder = out / p.client
-        folder.mkdir(exist_ok=True)
-        for old in folder.iterdir():
-            if old.is_file() and (old.suffix == ".whl" or old.name in _OWNED):
-                old.unlink()
-        wheel = build_wheel(p, folder)
-        written = [wheel]
-        files = snippets(p)
-        files["README.txt"] = readme(p, wheel.name, list(files))
-        for name, content in sorted(files.items()):
-            (folder / name).write_bytes(content)
-            written.append(folder / name)
+        wheel = build_wheel(p, out)
+        extras: list[Path] = []
+        if p.client:
+            folder = out / p.client
+            folder.mkdir(exist_ok=True)
+            for old in folder.iterdir():
+                if old.is_file() and (old.suffix == ".whl" or old.name in _OWNED):
+                    old.unlink()
+            names = sorted([*(wheel_filename(c) for c in common), wheel.name])
+            (folder / "README.txt").write_bytes(readme(p, names))
+            extras.append(folder / "README.txt")
         seconds = time.perf_counter() - start
         if not quiet:
-            print(f"dist: {p.client}: {wheel} ({seconds:.2f} s)", file=sys.stderr)
-        return Built(client=p.client, wheel=wheel, extras=tuple(written[1:]), seconds=seconds)
+            print(f"dist: {wheel} ({seconds:.2f} s)", file=sys.stderr)
+        return Built(client=p.client, wheel=wheel, extras=tuple(extras), seconds=seconds)
 
-    with ThreadPoolExecutor(max_workers=min(8, max(1, len(plans)))) as pool:
-        return list(pool.map(one, plans))
+    with ThreadPoolExecutor(max_workers=min(4, len(plans) + 2)) as pool:
+        built = list(pool.map(one, [*common, *plans]))
+    return built[len(common) :] + built[: len(common)]
 
 
 def run(root: Path, out: Path | None, clients: Sequence[str] | None) -> int:
@@ -138,7 +149,7 @@ def run(root: Path, out: Path | None, clients: Sequence[str] | None) -> int:
     out = (out if out is not None else root / "dist").resolve()
     if importlib.util.find_spec("hatchling") is None:
         print(
-            "dist: hatchling is not installed — run make (it installs requirements.lock).",
+            "dist: hatchling is not installed — reinstall toolc (it depends on hatchling).",
             file=sys.stderr,
         )
         return 1
@@ -159,28 +170,35 @@ def run(root: Path, out: Path | None, clients: Sequence[str] | None) -> int:
     if unknown:
         print(
             f'dist: no client "{unknown[0]}" in generated/clients/ — choose one of: '
-            f"{', '.join(present) or '(none; run make generate)'}.",
+            f"{', '.join(present) or '(none; run toolc generate)'}.",
             file=sys.stderr,
         )
         return 1
     if not wanted:
-        print("dist: generated/clients/ holds no client — run make generate.", file=sys.stderr)
+        print("dist: generated/clients/ holds no client — run toolc generate.", file=sys.stderr)
         return 1
     try:
         built = package(root, out, wanted, inputs=checked.inputs)
     except PlanError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    print(f"dist: {len(built)} wheel(s) in {out}", file=sys.stderr)
+    first = built[0]
+    print(
+        f"dist: {len(built)} wheels in {out}; install one client, offline:\n"
+        f"  pip install --find-links {out} {first.wheel.name.split('-')[0].replace('_', '-')}\n"
+        f"then `{first.wheel.name.split('-')[0].replace('_', '-')} config HOST` prints a host's "
+        "config snippet (see README.txt in each client's folder).",
+        file=sys.stderr,
+    )
     return 0
 
 
 def main(args: argparse.Namespace) -> int:
-    """Entry for `python -m generator dist` once argparse has parsed `add_arguments`' options."""
+    """Entry for `toolc dist` once argparse has parsed `add_arguments`' options."""
     return run(args.root, args.out, args.client)
 
 
 if __name__ == "__main__":
-    _parser = argparse.ArgumentParser(prog="python -m generator.dist", description=__doc__)
+    _parser = argparse.ArgumentParser(prog="toolc dist", description=__doc__)
     add_arguments(_parser)
     sys.exit(main(_parser.parse_args()))
