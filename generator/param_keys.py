@@ -38,12 +38,13 @@ def _derive(rule: ParamRule, key: str) -> str:
 def client_keys(
     profile: ClientProfile,
     where: str,
-    keys: Iterable[tuple[str, Span]],
+    keys: Iterable[tuple[str, Span, str]],
 ) -> tuple[dict[str, str], list[Diagnostic]]:
     """(declared key -> client key, for the keys that change; E034s) for one listed entry.
 
     `where` names the entry in messages ('tool "x"', 'legacy name "y"'); `keys` are its listed
-    keys with the span of the parameter each comes from.
+    keys with the span of the parameter each comes from and the operation that declares it
+    (' operation "add"', or "" for a plain tool and for `operation` itself).
     """
     rule = profile.param_rule
     if rule is None:
@@ -53,7 +54,7 @@ def client_keys(
     mapping: dict[str, str] = {}
     seen: dict[str, str] = {}
     diags: list[Diagnostic] = []
-    for key, key_span in keys:
+    for key, key_span, op in keys:
         shown = explicit.get(key, key)
         if shown == key and rule.auto and not _fits(rule, key):
             shown = _derive(rule, key)
@@ -69,7 +70,7 @@ def client_keys(
                 error(
                     span,
                     "E034",
-                    f'client "{profile.name}" sees the parameter key "{shown}" of {where}, '
+                    f'client "{profile.name}" sees the parameter key "{shown}" of {where}{op}, '
                     f"which breaks its param_rule ({_rule_text(rule)})",
                     fix,
                     note,
@@ -80,8 +81,8 @@ def client_keys(
                 error(
                     span,
                     "E034",
-                    f'client "{profile.name}" would see two parameter keys "{shown}" of {where} '
-                    f'("{seen[shown]}" and "{key}")',
+                    f'client "{profile.name}" would see two parameter keys "{shown}" of '
+                    f'{where}{op} ("{seen[shown]}" and "{key}")',
                     f'map one of them to another key under "param_rule.rename" in {profile.path}',
                     note,
                 )
@@ -101,15 +102,16 @@ def _rule_text(rule: ParamRule) -> str:
     return ", ".join(parts)
 
 
-def tool_keys(tool: Tool) -> list[tuple[str, Span]]:
+def tool_keys(tool: Tool) -> list[tuple[str, Span, str]]:
     """The top-level keys a tool's listed inputSchema has, each once, in declaration order."""
-    out: dict[str, Span] = {}
+    out: dict[str, tuple[str, Span, str]] = {}
     if tool.kind == "master":
-        out["operation"] = tool.span
+        out["operation"] = ("operation", tool.span, "")
     for op in tool.operations:
+        label = f' operation "{op.name}"' if tool.kind == "master" else ""
         for p in op.params:
-            out.setdefault(p.name, p.span)
-    return list(out.items())
+            out.setdefault(p.name, (p.name, p.span, label))
+    return list(out.values())
 
 
 def renamed_tool(tool: Tool, mapping: Mapping[str, str]) -> Tool:

@@ -182,11 +182,12 @@ def tool_entry(tool: Tool, visible: str, dialect: str, defs: Mapping[str, JsonSc
     return entry
 
 
-def legacy_keys(op: Operation, old: LegacyName) -> list[tuple[str, Span]]:
+def legacy_keys(op: Operation, old: LegacyName) -> list[tuple[str, Span, str]]:
     """A listed legacy alias's keys: the parameters it does not fix, under their old names."""
     wire = {new: old_arg for old_arg, new in old.rename}
     fixed = {name for name, _ in old.fixed}
-    return [(wire.get(p.name, p.name), p.span) for p in op.params if p.name not in fixed]
+    of = f' (tool "{op.tool}" operation "{op.name}")'
+    return [(wire.get(p.name, p.name), p.span, of) for p in op.params if p.name not in fixed]
 
 
 def legacy_entry(

@@ -7,6 +7,7 @@ import inspect
 from collections.abc import Iterator
 
 from ..diagnostics import Diagnostic, error
+from ..ir import py_name_problem
 from ..lower import (
     HandlerRef,
     OpEntry,
@@ -110,8 +111,10 @@ def handler_signatures_fit(ctx: Context) -> Iterator[Diagnostic]:
         }
         py_names = param_py_names(op.params)
         for name, py in py_names.items():
-            if py not in keywords and not var_kw:
-                called = f'"{py}"' + (f' (parameter "{name}")' if py != name else "")
+            if op.master and name == "operation":
+                continue  # E026's
+            if py not in keywords and not var_kw and py_name_problem(py) is None:
+                called = f'"{py}"' + (f' (the Python name of "{name}")' if py != name else "")
                 yield error(
                     ctx.key_at((*op.path, "params", name)),
                     "E042",

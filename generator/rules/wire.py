@@ -83,7 +83,7 @@ def legacy_sets_fit(ctx: Context) -> Iterator[Diagnostic]:
     defs = catalog_defs(ctx)
     for _, op in ctx.ops():
         for entry in op.legacy:
-            renamed = {old for old, _ in entry.rename}
+            renamed = {new for _, new in entry.rename}
             for name, value in entry.fixed:
                 path = (*entry.path, "set", name)
                 label = f'legacy name "{entry.name}"'
