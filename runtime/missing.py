@@ -3,7 +3,7 @@
 For a parameter that is optional, has no schema `default` and whose schema accepts `null`, the
 handler tells the three cases apart: a value, `None` (the caller sent `null`) and `MISSING` (the
 caller omitted it). `MISSING` is falsy; test it with `is MISSING`, which narrows the type of a
-parameter annotated `str | None | Missing`.
+parameter annotated `str | Missing | None`.
 """
 
 from __future__ import annotations

@@ -25,9 +25,9 @@ if TYPE_CHECKING:
 
 __version__ = "0.1.0"
 __all__ = [
+    "MISSING",
     "Audio",
     "Image",
-    "MISSING",
     "Missing",
     "Resource",
     "Text",

@@ -116,7 +116,9 @@ async def test_param_rule_auto_lists_conforming_keys_and_maps_them_back(generate
         listed = {t.name: t.input_schema["properties"] for t in (await c.list_tools()).tools}
         assert "filter_id" in listed["mail"] and "filter[id]" not in listed["mail"]
         assert all(
-            all(ch.isalnum() or ch in "_.-" for ch in key) for keys in listed.values() for key in keys
+            all(ch.isalnum() or ch in "_.-" for ch in key)
+            for keys in listed.values()
+            for key in keys
         )
         sent = {k: v for k, v in SEND.items() if k != "filter[id]"} | {"filter_id": 7}
         got = await received(c, "mail", {"operation": "send", **sent})

@@ -35,7 +35,7 @@ def send(
 
 
 def update(
-    id: int, state: str | None, assignee: str | None | Missing, note: str | None
+    id: int, state: str | None, assignee: str | Missing | None, note: str | None
 ) -> dict[str, Any]:
     return _seen(id=id, state=state, assignee=assignee, note=note)
 
