@@ -71,6 +71,11 @@ def _call(client: dict[str, Any], entry: dict[str, Any]) -> _Call | None:
     return _Call(entry["tool"], tool["kind"], ops, {}, None)
 
 
+def _single(call: _Call) -> bool:
+    """Whether the name calls one operation (a plain tool or a legacy name), not a master tool."""
+    return call.kind == "plain" or call.operation is not None
+
+
 def _shape(call: _Call) -> str:
     return "a master tool" if call.kind == "master" and not call.operation else "one operation"
 
@@ -130,9 +135,7 @@ def _client_changes(
         old_call, new_call = _call(b, entry), _call(a, new)
         if old_call is None or new_call is None:
             continue
-        if (old_call.kind == "plain" or old_call.operation) != (
-            new_call.kind == "plain" or new_call.operation
-        ):
+        if _single(old_call) != _single(new_call):
             yield Change(
                 "CALL_SHAPE_CHANGED",
                 name,
@@ -241,13 +244,19 @@ def _sunset(client: str, name: str, entry: dict[str, Any], new: dict[str, Any]) 
 def _operations(
     client: str, name: str, old: _Call, new: _Call, done: set[tuple[str, ...]]
 ) -> Iterator[Change]:
-    single = old.kind == "plain" or old.operation is not None
     pairs: list[tuple[str, str | None]] = (
         [(next(iter(old.operations)), next(iter(new.operations)))]
-        if single
+        if _single(old)
         else [(op, op if op in new.operations else None) for op in old.operations]
     )
     for op_before, op_after in pairs:
+        # an alias or legacy name without renames calls what the tool's own name calls:
+        # each (operation, renames) pair is compared once per client
+        key = (old.tool, op_before, str(sorted(old.rename.items())), str(op_after))
+        key = (*key, str(sorted(new.rename.items())))
+        if key in done:
+            continue
+        done.add(key)
         if op_after is None:
             yield Change(
                 "OPERATION_REMOVED",
@@ -259,34 +268,19 @@ def _operations(
                 removed=True,
             )
             continue
-        key = (
-            old.tool,
-            op_before,
-            str(sorted(old.rename.items())),
-            new.tool,
-            op_after,
-            str(sorted(new.rename.items())),
-        )
-        if key in done:
-            continue
-        done.add(key)
-        legacy_only = old.rename != new.rename
-        if (
-            old.operation
-            and not legacy_only
-            and (old.tool, op_before, "[]", new.tool, op_after, "[]") in done
-        ):
-            continue
         subject = name if old.operation or old.kind == "plain" else f"{name}.{op_before}"
         target = ("op", new.tool, op_after)
+        base = (old.tool, op_before, "[]", str(op_after), "[]")
+        # the operation itself was compared under the tool's name: only the renames are new here
+        only = {*old.rename, *new.rename} if base in done else None
         yield from _contract(
             client,
             subject,
             target,
             old.operations[op_before],
             new.operations[op_after],
-            old.rename,
-            new.rename,
+            (old.rename, new.rename),
+            only,
         )
 
 
@@ -296,18 +290,24 @@ def _contract(
     target: tuple[str, ...],
     b: dict[str, Any],
     a: dict[str, Any],
-    rename_before: dict[str, str],
-    rename_after: dict[str, str],
+    renames: tuple[dict[str, str], dict[str, str]],
+    only: set[str] | None = None,
 ) -> Iterator[Change]:
-    ib, ia = _renamed(b["input"], rename_before), _renamed(a["input"], rename_after)
+    """Changes of one operation's contract; `only`: report just these arguments' input changes
+    (a legacy name's renamed arguments, when the operation was already compared)."""
+    ib, ia = _renamed(b["input"], renames[0]), _renamed(a["input"], renames[1])
     lock = ("clients", client)
     for rule, path, message in input_changes(ib, ia, (ib, ia)):
+        if only is not None and (not path or path[0] not in only):
+            continue
         where = (*target, path[0]) if path else target
         if where[0] == "op" and path:
             where = ("param", *where[1:])
         yield Change(
             rule, ".".join((subject, *path)), f'"{subject}": {message}', client, where, lock
         )
+    if only is not None:
+        return
     ob, oa = b.get("output"), a.get("output")
     if ob is not None and oa is None:
         yield Change(

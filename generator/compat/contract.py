@@ -60,7 +60,7 @@ def client_contract(catalog: Catalog, build: ClientBuild) -> Contract:
         name(visible, tool=tool.name, via="tool")
         if visible != tool.name:
             name(tool.name, tool=tool.name, via="rename")
-        for alias in tool.aliases if accept else ():
+        for alias in tool.aliases:  # `legacy: refuse` is about flat legacy names only
             name(alias.name, tool=tool.name, via="alias", sunset=alias.sunset)
         for op in tool.operations:
             for old in op.legacy if accept else ():

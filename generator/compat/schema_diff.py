@@ -35,6 +35,12 @@ def _types(schema: dict[str, Any]) -> set[str] | None:
     if "const" in schema:
         return None
     kind = schema.get("type")
+    branches = schema.get("anyOf")
+    if kind is None and isinstance(branches, list) and branches:
+        kinds = [_types(b) if isinstance(b, dict) else None for b in branches]
+        if any(k is None for k in kinds):
+            return None
+        return set().union(*(k for k in kinds if k is not None))
     if kind is None:
         return None
     found = {kind} if isinstance(kind, str) else {str(k) for k in kind}
