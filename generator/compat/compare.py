@@ -272,7 +272,11 @@ def _operations(
         target = ("op", new.tool, op_after)
         base = (old.tool, op_before, "[]", str(op_after), "[]")
         # the operation itself was compared under the tool's name: only the renames are new here
-        only = {*old.rename, *new.rename} if base in done else None
+        only = None
+        if base in done and key != base:
+            only = {k for k in {*old.rename, *new.rename} if old.rename.get(k) != new.rename.get(k)}
+            if not only:
+                continue
         yield from _contract(
             client,
             subject,
