@@ -33,6 +33,7 @@ def edit(path: Path, old: str, new: str, count: int = 1) -> None:
 
 def toolc(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "TOOLC_TODAY": TODAY, "PYTHONDONTWRITEBYTECODE": "1"}
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
     return subprocess.run(
         [sys.executable, "-m", "toolc", *args, "--root", str(root)],
         capture_output=True,
