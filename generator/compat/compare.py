@@ -252,8 +252,8 @@ def _operations(
     for op_before, op_after in pairs:
         # an alias or legacy name without renames calls what the tool's own name calls:
         # each (operation, renames) pair is compared once per client
-        key = (old.tool, op_before, str(sorted(old.rename.items())), str(op_after))
-        key = (*key, str(sorted(new.rename.items())))
+        key: tuple[str, ...] = (old.tool, op_before, str(sorted(old.rename.items())))
+        key = (*key, str(op_after), str(sorted(new.rename.items())))
         if key in done:
             continue
         done.add(key)
@@ -270,7 +270,7 @@ def _operations(
             continue
         subject = name if old.operation or old.kind == "plain" else f"{name}.{op_before}"
         target = ("op", new.tool, op_after)
-        base = (old.tool, op_before, "[]", str(op_after), "[]")
+        base: tuple[str, ...] = (old.tool, op_before, "[]", str(op_after), "[]")
         # the operation itself was compared under the tool's name: only the renames are new here
         only = None
         if base in done and key != base:

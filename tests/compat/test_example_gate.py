@@ -35,8 +35,10 @@ BREAKING = [
     ),
     pytest.param(
         (
-            "    required: [query]\n    returns:\n      type: object\n      required: [query, results",
-            "    required: [query, tag]\n    returns:\n      type: object\n      required: [query, results",
+            "    required: [query]\n    returns:\n      type: object\n"
+            "      required: [query, results",
+            "    required: [query, tag]\n    returns:\n      type: object\n"
+            "      required: [query, results",
         ),
         "PARAM_REQUIRED_ADDED",
         r"tools\.yaml:938:7",
@@ -62,8 +64,10 @@ BREAKING = [
     ),
     pytest.param(
         (
-            "        description: One task by id.\n        effect: read\n        idempotent: true\n        cache: short\n",
-            "        description: One task by id.\n        effect: write\n        idempotent: true\n",
+            "        description: One task by id.\n        effect: read\n"
+            "        idempotent: true\n        cache: short\n",
+            "        description: One task by id.\n        effect: write\n"
+            "        idempotent: true\n",
         ),
         "READ_ONLY_LOST",
         r"tools\.yaml:67:7",

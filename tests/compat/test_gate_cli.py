@@ -61,8 +61,8 @@ def test_lock_check_and_sunsets(tmp_path: Path) -> None:
     assert notes == first.stdout
     assert notes.startswith("# demo 1.0.0\n\nFirst locked release.\n")
     assert (
-        '| `create_note` | `notes` with `operation: "add"` (arguments: `body` → `text`) | 2027-01-01 |'
-        in notes
+        '| `create_note` | `notes` with `operation: "add"` '
+        "(arguments: `body` → `text`) | 2027-01-01 |" in notes
     )
     lock = (root / "tools.lock").read_text(encoding="utf-8")
     assert json.loads(lock)["server"] == {"name": "demo", "version": "1.0.0"}
@@ -107,7 +107,7 @@ def test_a_lock_that_is_not_json_is_an_error(tmp_path: Path) -> None:
     (root / "tools.lock").write_text("{not json", encoding="utf-8")
     run = check(root)
     assert run.returncode == 1
-    expected("e061", "".join(l + "\n" for l in run.stderr.splitlines() if "E061" in l))
+    expected("e061", "".join(line + "\n" for line in run.stderr.splitlines() if "E061" in line))
 
 
 def test_breaking_against_head_1_in_a_fresh_clone(tmp_path: Path) -> None:
@@ -123,8 +123,8 @@ def test_breaking_against_head_1_in_a_fresh_clone(tmp_path: Path) -> None:
     text = toolc(clone, "breaking", "--against", "HEAD~1")
     assert text.returncode == 1, text.stderr
     assert (
-        'tools.yaml:14:11: error[E060]: ENUM_VALUE_REMOVED: "notes.add": "color" no longer accepts "blue"'
-        in text.stderr
+        'tools.yaml:14:11: error[E060]: ENUM_VALUE_REMOVED: "notes.add": "color" '
+        'no longer accepts "blue"' in text.stderr
     )
     as_json = toolc(clone, "breaking", "--against", "HEAD~1", "--format", "json")
     doc = json.loads(as_json.stdout)
