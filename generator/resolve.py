@@ -35,6 +35,7 @@ from .ir import (
     Span,
     Tool,
 )
+from .param_keys import client_keys, renamed_tool, reverse, tool_keys
 from .portable import portable
 from .schema_refs import with_defs
 
@@ -48,28 +49,36 @@ def resolve(
     defs = {d.name: d.schema for d in catalog.defs}
     renames = dict(profile.rename)
     exposed: list[ExposedTool] = []
+    key_diags: list[Diagnostic] = []
     for tool in tools:
         visible = renames.get(tool.name, tool.name)
+        keys, found = client_keys(profile, f'tool "{tool.name}"', tool_keys(tool))
+        key_diags.extend(found)
         exposed.append(
             ExposedTool(
                 name=visible,
                 tool=tool.name,
                 operation=None,
                 legacy=None,
-                definition=tool_entry(tool, visible, profile.dialect, defs),
+                definition=tool_entry(renamed_tool(tool, keys), visible, profile.dialect, defs),
+                param_keys=reverse(keys),
             )
         )
         if profile.legacy == "list":
             exposed.extend(alias_entries(tool, visible, profile.dialect, defs))
             for op in tool.operations:
                 for old in op.legacy:
+                    where = f'legacy name "{old.name}"'
+                    keys, found = client_keys(profile, where, legacy_keys(op, old))
+                    key_diags.extend(found)
                     exposed.append(
                         ExposedTool(
                             name=old.name,
                             tool=tool.name,
                             operation=op.name,
                             legacy=old,
-                            definition=legacy_entry(tool, visible, op, old, defs),
+                            definition=legacy_entry(tool, visible, op, old, defs, keys),
+                            param_keys=reverse(keys),
                         )
                     )
     build = ClientBuild(
@@ -79,7 +88,7 @@ def resolve(
         count=len(exposed),
         list_bytes=len(list_payload(exposed)),
     )
-    diags = [*_check_names(catalog, build), *_check_limits(build)]
+    diags = [*_check_names(catalog, build), *_check_limits(build), *key_diags]
     if not exposed:
         diags.append(
             Diagnostic(
@@ -116,12 +125,16 @@ def hints(operations: Iterable[Operation]) -> dict[str, bool]:
     }
 
 
-def object_schema(properties: dict[str, JsonValue], required: Iterable[str]) -> JsonSchema:
+def object_schema(
+    properties: dict[str, JsonValue], required: Iterable[str], *, closed: bool = True
+) -> JsonSchema:
+    """An object schema; `closed=False` (`additional_params: allow`) leaves other keys allowed."""
     schema: JsonSchema = {"type": "object", "properties": properties}
     req = list(required)
     if req:
         schema["required"] = req
-    schema["additionalProperties"] = False
+    if closed:
+        schema["additionalProperties"] = False
     return schema
 
 
@@ -150,13 +163,16 @@ def tool_entry(tool: Tool, visible: str, dialect: str, defs: Mapping[str, JsonSc
     if tool.kind == "plain":
         op = ops[0]
         description = tool.description or op.description
-        schema = object_schema({p.name: p.schema for p in op.params}, op.required)
+        schema = object_schema(
+            {p.name: p.schema for p in op.params}, op.required, closed=not op.additional_params
+        )
     elif dialect == "union":
         description = tool.description
         schema = {"type": "object", "oneOf": [_union_branch(op) for op in ops]}
     else:
         description = _flat_description(tool)
-        schema = object_schema(_flat_properties(ops), ["operation"])
+        closed = not any(op.additional_params for op in ops)
+        schema = object_schema(_flat_properties(ops), ["operation"], closed=closed)
     if description:
         entry["description"] = description
     entry["inputSchema"] = _listed(schema, defs)
@@ -167,13 +183,32 @@ def tool_entry(tool: Tool, visible: str, dialect: str, defs: Mapping[str, JsonSc
     return entry
 
 
-def legacy_entry(
-    tool: Tool, visible: str, op: Operation, old: LegacyName, defs: Mapping[str, JsonSchema]
-) -> JsonValue:
-    """A listed legacy alias: the operation's parameters under their old names."""
+def legacy_keys(op: Operation, old: LegacyName) -> list[tuple[str, Span, str]]:
+    """A listed legacy alias's keys: the parameters it does not fix, under their old names."""
     wire = {new: old_arg for old_arg, new in old.rename}
-    target = visible if tool.kind == "plain" else f'{visible}" operation "{op.name}'
-    description = f'Deprecated: use "{target}" instead.'
+    fixed = {name for name, _ in old.fixed}
+    of = f' (tool "{op.tool}" operation "{op.name}")'
+    return [(wire.get(p.name, p.name), p.span, of) for p in op.params if p.name not in fixed]
+
+
+def legacy_entry(
+    tool: Tool,
+    visible: str,
+    op: Operation,
+    old: LegacyName,
+    defs: Mapping[str, JsonSchema],
+    keys: Mapping[str, str] | None = None,
+) -> JsonValue:
+    """A listed legacy alias: the parameters it does not fix (`set`), under their old names
+    (`rename`), then under this client's keys (`keys`, from `param_rule`)."""
+    keys = keys or {}
+    wire = {new: keys.get(old_arg, old_arg) for old_arg, new in old.rename}
+    fixed = dict(old.fixed)
+    target = f'"{visible}"' if tool.kind == "plain" else f'"{visible}" operation "{op.name}"'
+    if fixed:
+        values = ", ".join(f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in fixed.items())
+        target += f" with {values}"
+    description = f"Deprecated: use {target} instead."
     if old.sunset:
         description += f" Removed after {old.sunset}."
     if op.description:
@@ -183,8 +218,13 @@ def legacy_entry(
         "description": description,
         "inputSchema": _listed(
             object_schema(
-                {wire.get(p.name, p.name): p.schema for p in op.params},
-                (wire.get(r, r) for r in op.required),
+                {
+                    wire.get(p.name, keys.get(p.name, p.name)): p.schema
+                    for p in op.params
+                    if p.name not in fixed
+                },
+                (wire.get(r, keys.get(r, r)) for r in op.required if r not in fixed),
+                closed=not op.additional_params,
             ),
             defs,
         ),
@@ -223,7 +263,8 @@ def _union_branch(op: Operation) -> JsonSchema:
         branch["description"] = op.description
     branch["properties"] = props
     branch["required"] = ["operation", *op.required]
-    branch["additionalProperties"] = False
+    if not op.additional_params:
+        branch["additionalProperties"] = False
     return branch
 
 
