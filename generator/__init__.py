@@ -36,6 +36,7 @@ class BuildResult:
     files: tuple[OutputFile, ...] = ()  # every generated file, manifest included
     written: WriteResult | None = None  # what write (or check) found
     models_reused: bool = False
+    packages: tuple[str, ...] = ()  # the catalog's first-party handler packages
     timings: tuple[tuple[str, float], ...] = field(default=())
 
     @property
@@ -93,7 +94,7 @@ def _reusable_models(catalog: Catalog, existing: dict[str, str], key: str) -> di
 
 
 def build(root: Path, *, check: bool = False, progress: Progress | None = None) -> BuildResult:
-    from . import emit, format, lower, resolve, source, validate, write
+    from . import emit, format, lower, noop, resolve, source, validate, write
     from .emit import manifest, models
 
     say = progress or _quiet
@@ -141,7 +142,8 @@ def build(root: Path, *, check: bool = False, progress: Progress | None = None) 
     todo = sum(1 for f in files if not f.formatted)
     with clock.stage("format", f"toolc: formatting {todo} files" if todo else None):
         files = format.format(files, first_party=first_party)
-    files = (*files, manifest.emit_manifest(files, _input_hashes(sources), key))
+    inputs = _input_hashes(sources)
+    files = (*files, manifest.emit_manifest(files, inputs, key, noop.toolc_version()))
     with clock.stage("compare" if check else "write"):
         written = write.write(root, files, check=check, existing=existing)
     return BuildResult(
@@ -150,5 +152,6 @@ def build(root: Path, *, check: bool = False, progress: Progress | None = None) 
         files=tuple(sorted(files, key=lambda f: f.path)),
         written=written,
         models_reused=reuse is not None,
+        packages=first_party,
         timings=tuple(clock.marks),
     )

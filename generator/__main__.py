@@ -34,10 +34,12 @@ def _row(build: ClientBuild, diagnostics: tuple[Diagnostic, ...] = ()) -> dict[s
 
 
 def table(builds: tuple[ClientBuild, ...], diagnostics: tuple[Diagnostic, ...] = ()) -> str:
+    return table_of([_row(b, diagnostics) for b in builds])
+
+
+def table_of(data: list[dict[str, object]]) -> str:
     heads = ["client", "tools exposed", "counted", "limit", "tools/list bytes", "budget", "status"]
-    rows = [
-        [str(v if v is not None else "-") for v in _row(b, diagnostics).values()] for b in builds
-    ]
+    rows = [[str(v if v is not None else "-") for v in row.values()] for row in data]
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(heads)]
 
     def line(cells: list[str]) -> str:
@@ -68,6 +70,18 @@ def main(argv: list[str] | None = None) -> int:
         if not args.quiet:
             print(message, file=sys.stderr, flush=True)
 
+    from . import noop
+
+    rows = noop.unchanged(args.root)
+    if rows is not None:  # nothing changed since the last clean run: no YAML is parsed
+        if args.format == "json":
+            doc = {"ok": True, "stale": False, "unchanged": True, "clients": rows}
+            sys.stdout.write(json.dumps(doc | {"changed": [], "deleted": []}, indent=2) + "\n")
+        else:
+            sys.stdout.write(table_of(rows))
+        elapsed = time.perf_counter() - start
+        progress(f"toolc: inputs unchanged, generated/ is up to date ({elapsed:.2f}s)")
+        return 0
     try:
         from . import build
 
@@ -92,7 +106,13 @@ def main(argv: list[str] | None = None) -> int:
     elif result.builds:
         sys.stdout.write(table(result.builds, result.diagnostics))
     if not result.ok:
+        noop.forget(args.root)
         return 1
+    if result.diagnostics or (result.stale and args.command == "check"):
+        # warnings are shown on every run until fixed; a stale tree is reported every time
+        noop.forget(args.root)
+    else:
+        noop.remember(args.root, result.packages, [_row(b) for b in result.builds])
     elapsed = time.perf_counter() - start
     written = result.written
     if args.command == "check":

@@ -1,0 +1,139 @@
+"""`generate` / `check` with nothing to do, answered from content hashes without parsing any YAML.
+
+`generated/manifest.json` records the sha256 of every input file (`tools.yaml`, `clients/*.yaml`),
+of every generated file, and the toolc version. A full run that ends clean (no diagnostic at all,
+warnings included, and `generated/` current) also writes `.toolc/generate-state.json`, a local
+cache (git-ignored, never committed): the manifest's own hash, the hashes of the handler code
+(every `.py` of the catalog's first-party handler packages: their signatures shape the dispatch
+modules) and the per-client table the CLI prints. The next `generate` or `check` returns at once
+when all of it still holds: same toolc, same inputs, same handler code, and every generated file
+hashing to what the manifest says with no file missing or extra. Anything else (a fresh checkout
+without the cache included) runs the full pipeline.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from .source_files import input_files
+
+STATE_PATH = ".toolc/generate-state.json"
+FORMAT = 1
+MANIFEST = "generated/manifest.json"
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def toolc_version() -> str:
+    from toolc import __version__
+
+    return __version__
+
+
+def handler_files(root: Path, packages: Iterable[str]) -> dict[str, str]:
+    """path relative to `root` -> sha256 of each `.py` file of the first-party `packages`."""
+    out: dict[str, str] = {}
+    for name in packages:
+        folder, module = root / name, root / f"{name}.py"
+        paths = [module] if module.is_file() else []
+        if folder.is_dir():
+            for parent, dirs, names in os.walk(folder):
+                dirs[:] = sorted(d for d in dirs if d != "__pycache__" and not d.startswith("."))
+                paths.extend(Path(parent) / n for n in sorted(names) if n.endswith(".py"))
+        for path in paths:
+            try:
+                out[path.relative_to(root).as_posix()] = _sha(path.read_bytes())
+            except OSError:
+                continue
+    return out
+
+
+def _generated_hashes(root: Path) -> dict[str, str] | None:
+    """path -> sha256 of every file under generated/ but the manifest (as the write stage sees
+    them: caches and .pyc excluded), or None when one cannot be read."""
+    from .write import read_tree
+
+    try:
+        tree = read_tree(root)
+    except OSError:
+        return None
+    tree.pop(MANIFEST, None)
+    return {path: _sha(text.encode("utf-8")) for path, text in tree.items()}
+
+
+def unchanged(root: Path) -> list[dict[str, Any]] | None:
+    """The per-client rows of the last clean run when nothing changed since; None otherwise."""
+    try:
+        state = json.loads((root / STATE_PATH).read_text(encoding="utf-8"))
+        manifest_text = (root / MANIFEST).read_bytes()
+    except (OSError, ValueError):
+        return None
+    if not isinstance(state, dict) or state.get("format") != FORMAT:
+        return None
+    if state.get("manifest") != _sha(manifest_text):
+        return None
+    try:
+        manifest = json.loads(manifest_text)
+    except ValueError:
+        return None
+    if not isinstance(manifest, dict) or manifest.get("toolc") != toolc_version():
+        return None
+    files, problems = input_files(root)
+    if problems:
+        return None
+    try:
+        inputs = {rel: _sha(path.read_bytes()) for rel, path in files}
+    except OSError:
+        return None
+    if inputs != manifest.get("inputs"):
+        return None
+    handlers = state.get("handlers")
+    if not isinstance(handlers, dict):
+        return None
+    for rel, sha in handlers.items():
+        try:
+            if _sha((root / rel).read_bytes()) != sha:
+                return None
+        except OSError:
+            return None
+    if _generated_hashes(root) != manifest.get("files"):
+        return None
+    rows = state.get("clients")
+    return rows if isinstance(rows, list) else None
+
+
+def remember(root: Path, packages: Iterable[str], rows: list[dict[str, Any]]) -> None:
+    """Record a clean run for the next `unchanged()`; a cache, so failing to write is fine."""
+    try:
+        manifest_text = (root / MANIFEST).read_bytes()
+    except OSError:
+        return
+    state = {
+        "format": FORMAT,
+        "manifest": _sha(manifest_text),
+        "handlers": handler_files(root, packages),
+        "clients": rows,
+    }
+    path = root / STATE_PATH
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(json.dumps(state, indent=1) + "\n", encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        return
+
+
+def forget(root: Path) -> None:
+    """Drop the cache (a run that did not end clean)."""
+    try:
+        (root / STATE_PATH).unlink()
+    except OSError:
+        return
