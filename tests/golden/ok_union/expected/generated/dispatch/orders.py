@@ -25,6 +25,7 @@ OPERATIONS: Final[dict[str, dict[str, Any]]] = {
         "is_async": True,
         "input": models.OrdersPlaceInput,
         "output": models.OrdersPlaceOutput,
+        "streams": True,
     },
     "find": {
         "call": find,
