@@ -14,12 +14,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .diagnostics import Diagnostic, has_errors, normalize
-from .emit import OutputFile
-from .ir import Catalog, ClientBuild
-from .write import WriteResult
+if TYPE_CHECKING:  # imported on use, so a no-op `generate` (generator/noop.py) stays light
+    from .diagnostics import Diagnostic
+    from .emit import OutputFile
+    from .ir import Catalog, ClientBuild
+    from .write import WriteResult
 
 if __name__ != "toolc.generator":
     raise ImportError(
@@ -41,6 +42,8 @@ class BuildResult:
 
     @property
     def ok(self) -> bool:
+        from .diagnostics import has_errors
+
         return not has_errors(self.diagnostics)
 
     @property
@@ -95,6 +98,7 @@ def _reusable_models(catalog: Catalog, existing: dict[str, str], key: str) -> di
 
 def build(root: Path, *, check: bool = False, progress: Progress | None = None) -> BuildResult:
     from . import emit, format, lower, noop, resolve, source, validate, write
+    from .diagnostics import has_errors, normalize
     from .emit import manifest, models
 
     say = progress or _quiet

@@ -12,9 +12,11 @@ import sys
 import time
 import traceback
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .diagnostics import Diagnostic, render_json, render_text
-from .ir import ClientBuild
+if TYPE_CHECKING:  # imported on use: a no-op run (generator/noop.py) loads none of the compiler
+    from .diagnostics import Diagnostic
+    from .ir import ClientBuild
 
 
 def _row(build: ClientBuild, diagnostics: tuple[Diagnostic, ...] = ()) -> dict[str, object]:
@@ -58,11 +60,15 @@ def main(argv: list[str] | None = None) -> int:
         sub.add_argument("--root", type=Path, default=Path("."), help="project root")
         sub.add_argument("--format", choices=["text", "json"], default="text")
         sub.add_argument("--quiet", action="store_true", help="no progress on stderr")
-    from . import dist  # the per-client wheel packager (its own module and options)
+    dist_parser = commands.add_parser("dist", help="package each client build as a wheel")
+    if argv is None or argv[:1] == ["dist"]:  # its options only when they can matter
+        from . import dist  # the per-client wheel packager (its own module and options)
 
-    dist.add_arguments(commands.add_parser("dist", help="package each client build as a wheel"))
+        dist.add_arguments(dist_parser)
     args = parser.parse_args(argv)
     if args.command == "dist":
+        from . import dist
+
         return dist.main(args)
     start = time.perf_counter()
 
@@ -90,6 +96,8 @@ def main(argv: list[str] | None = None) -> int:
         print("toolc: internal error, please report it with this traceback:", file=sys.stderr)
         traceback.print_exc(file=sys.stderr)
         return 2
+
+    from .diagnostics import render_json, render_text
 
     render = render_json if args.format == "json" else render_text
     if result.diagnostics or args.format == "json":

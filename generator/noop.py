@@ -20,7 +20,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from .source_files import input_files
+CATALOG = "tools.yaml"
+CLIENTS = "clients"
 
 STATE_PATH = ".toolc/generate-state.json"
 FORMAT = 1
@@ -55,12 +56,32 @@ def handler_files(root: Path, packages: Iterable[str]) -> dict[str, str]:
     return out
 
 
+def _inputs(root: Path) -> dict[str, str] | None:
+    """path -> sha256 of tools.yaml and clients/*.yaml, as the load stage reads them; None when
+    a symlink is involved anywhere (the full pipeline decides what those mean: E007)."""
+    catalog, clients = root / CATALOG, root / CLIENTS
+    if catalog.is_symlink() or clients.is_symlink() or (root / "generated").is_symlink():
+        return None
+    paths = [catalog, *sorted(clients.glob("*.yaml"))] if clients.is_dir() else [catalog]
+    out: dict[str, str] = {}
+    for path in paths:
+        if path.is_symlink():
+            return None
+        try:
+            out[path.relative_to(root).as_posix()] = _sha(path.read_bytes())
+        except OSError:
+            return None
+    return out
+
+
 def _generated_hashes(root: Path) -> dict[str, str] | None:
     """path -> sha256 of every file under generated/ but the manifest (as the write stage sees
     them: caches and .pyc excluded), or None when one cannot be read."""
     from .write import read_tree
 
     try:
+        if any(p.is_symlink() for p in (root / "generated").rglob("*")):
+            return None  # never read through a link: the full pipeline reports them (E007)
         tree = read_tree(root)
     except OSError:
         return None
@@ -85,12 +106,8 @@ def unchanged(root: Path) -> list[dict[str, Any]] | None:
         return None
     if not isinstance(manifest, dict) or manifest.get("toolc") != toolc_version():
         return None
-    files, problems = input_files(root)
-    if problems:
-        return None
-    try:
-        inputs = {rel: _sha(path.read_bytes()) for rel, path in files}
-    except OSError:
+    inputs = _inputs(root)
+    if inputs is None:
         return None
     if inputs != manifest.get("inputs"):
         return None
