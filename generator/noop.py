@@ -75,18 +75,32 @@ def _inputs(root: Path) -> dict[str, str] | None:
 
 
 def _generated_hashes(root: Path) -> dict[str, str] | None:
-    """path -> sha256 of every file under generated/ but the manifest (as the write stage sees
-    them: caches and .pyc excluded), or None when one cannot be read."""
-    from .write import read_tree
+    """path -> sha256 of every file under generated/ but the manifest, as the write stage sees
+    them (caches and .pyc excluded; the bytes, so a file that is not plain LF UTF-8 simply does
+    not match), or None when one cannot be read or is a symlink (the full pipeline reports
+    those, E007: nothing is read through a link)."""
+    from .write import _IGNORED_PARTS
 
+    out: dict[str, str] = {}
+    base = root / "generated"
     try:
-        if any(p.is_symlink() for p in (root / "generated").rglob("*")):
-            return None  # never read through a link: the full pipeline reports them (E007)
-        tree = read_tree(root)
+        for parent, dirs, names in os.walk(base):
+            folder = Path(parent)
+            for name in dirs:
+                if (folder / name).is_symlink():
+                    return None
+            dirs[:] = [d for d in dirs if d not in _IGNORED_PARTS]
+            for name in names:
+                path = folder / name
+                if path.is_symlink():
+                    return None
+                if name.endswith(".pyc"):
+                    continue
+                out[path.relative_to(root).as_posix()] = _sha(path.read_bytes())
     except OSError:
         return None
-    tree.pop(MANIFEST, None)
-    return {path: _sha(text.encode("utf-8")) for path, text in tree.items()}
+    out.pop(MANIFEST, None)
+    return out
 
 
 def unchanged(root: Path) -> list[dict[str, Any]] | None:
