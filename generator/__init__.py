@@ -39,6 +39,7 @@ class BuildResult:
     models_reused: bool = False
     packages: tuple[str, ...] = ()  # the catalog's first-party handler packages
     timings: tuple[tuple[str, float], ...] = field(default=())
+    catalog: Catalog | None = None  # the lowered catalog, when the build got that far
 
     @property
     def ok(self) -> bool:
@@ -158,4 +159,5 @@ def build(root: Path, *, check: bool = False, progress: Progress | None = None) 
         models_reused=reuse is not None,
         packages=first_party,
         timings=tuple(clock.marks),
+        catalog=catalog,
     )

@@ -7,6 +7,7 @@ Exit 0 when clean, 1 on user errors or a stale generated/, 2 on an internal erro
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 import time
@@ -15,8 +16,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # imported on use: a no-op run (generator/noop.py) loads none of the compiler
+    from .compat import Gate
     from .diagnostics import Diagnostic
-    from .ir import ClientBuild
+    from .ir import Catalog, ClientBuild
 
 
 def _row(build: ClientBuild, diagnostics: tuple[Diagnostic, ...] = ()) -> dict[str, object]:
@@ -52,6 +54,42 @@ def table_of(data: list[dict[str, object]]) -> str:
     return "\n".join([line(heads), *(line(r) for r in rows)]) + "\n"
 
 
+def compat_arguments(parser: argparse.ArgumentParser) -> None:
+    """`check`'s options of the compatibility gate (sunset date, span file)."""
+    parser.add_argument("--today", help="YYYY-MM-DD for sunsets (default: $TOOLC_TODAY or today)")
+    parser.add_argument("--trace", type=Path, help="a span file: count calls of past-sunset names")
+
+
+def compat_gate(
+    args: argparse.Namespace, catalog: Catalog, builds: tuple[ClientBuild, ...]
+) -> Gate:
+    """Sunsets (W001) and the comparison with tools.lock (E060), for `toolc check`."""
+    from .compat import gate, today
+
+    return gate(args.root, catalog, builds, today(args.today), args.trace)
+
+
+def sunsets(catalog: Catalog) -> list[str]:
+    """Every sunset date in the catalog (legacy names, tool aliases): a no-op `check` is valid
+    only until the next one passes (W001, generator/noop.py)."""
+    found: list[str] = []
+
+    def walk(value: object) -> None:
+        if isinstance(value, tuple):
+            for item in value:
+                walk(item)
+        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+            for f in dataclasses.fields(value):
+                item = getattr(value, f.name)
+                if f.name == "sunset" and isinstance(item, str):
+                    found.append(item)
+                elif isinstance(item, tuple) or dataclasses.is_dataclass(item):
+                    walk(item)
+
+    walk(catalog)
+    return found
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="toolc", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -60,16 +98,30 @@ def main(argv: list[str] | None = None) -> int:
         sub.add_argument("--root", type=Path, default=Path("."), help="project root")
         sub.add_argument("--format", choices=["text", "json"], default="text")
         sub.add_argument("--quiet", action="store_true", help="no progress on stderr")
+        if name == "check":
+            compat_arguments(sub)
     dist_parser = commands.add_parser("dist", help="package each client build as a wheel")
-    if argv is None or argv[:1] == ["dist"]:  # its options only when they can matter
+    lock_parser = commands.add_parser("lock", help="write tools.lock")
+    breaking_parser = commands.add_parser("breaking", help="compare with a ref")
+    # their modules (and options) only when they can matter: a no-op generate stays light
+    if argv is None or argv[:1] == ["dist"]:
         from . import dist  # the per-client wheel packager (its own module and options)
 
         dist.add_arguments(dist_parser)
+    if argv is None or argv[:1] in (["lock"], ["breaking"]):
+        from .compat import cli as compat_cli  # toolc lock / toolc breaking
+
+        compat_cli.add_lock_arguments(lock_parser)
+        compat_cli.add_breaking_arguments(breaking_parser)
     args = parser.parse_args(argv)
     if args.command == "dist":
         from . import dist
 
         return dist.main(args)
+    if args.command in ("lock", "breaking"):
+        from .compat import cli as compat_cli
+
+        return compat_cli.main(args.command, args)
     start = time.perf_counter()
 
     def progress(message: str) -> None:
@@ -78,7 +130,9 @@ def main(argv: list[str] | None = None) -> int:
 
     from . import noop
 
-    rows = noop.unchanged(args.root)
+    # a check told which day it is or which spans to count always runs the compatibility gate
+    custom = args.command == "check" and (args.today or args.trace)
+    rows = None if custom else noop.unchanged(args.root, gated=args.command == "check")
     if rows is not None:  # nothing changed since the last clean run: no YAML is parsed
         if args.format == "json":
             doc = {"ok": True, "stale": False, "unchanged": True, "clients": rows}
@@ -97,8 +151,15 @@ def main(argv: list[str] | None = None) -> int:
         traceback.print_exc(file=sys.stderr)
         return 2
 
-    from .diagnostics import render_json, render_text
+    from .compat import LOCK_FILE, bump_line
+    from .diagnostics import normalize, render_json, render_text
 
+    gate = None
+    if args.command == "check" and result.ok and result.catalog is not None:
+        gate = compat_gate(args, result.catalog, result.builds)
+        result = dataclasses.replace(
+            result, diagnostics=normalize((*result.diagnostics, *gate.diagnostics))
+        )
     render = render_json if args.format == "json" else render_text
     if result.diagnostics or args.format == "json":
         sys.stderr.write(render(result.diagnostics))
@@ -109,10 +170,17 @@ def main(argv: list[str] | None = None) -> int:
             "clients": [_row(b, result.diagnostics) for b in result.builds],
             "changed": list(result.written.changed) if result.written else [],
             "deleted": list(result.written.deleted) if result.written else [],
+            **({"lock": {"bump": gate.bump, "accepted": list(gate.accepted)}} if gate else {}),
         }
         sys.stdout.write(json.dumps(doc, indent=2, sort_keys=True) + "\n")
     elif result.builds:
         sys.stdout.write(table(result.builds, result.diagnostics))
+    if gate is not None and args.format == "text" and not args.quiet:
+        for line in gate.accepted:
+            print(f"toolc: {LOCK_FILE}: accepted {line}", file=sys.stderr)
+        summary = bump_line(gate, result.catalog.server.version if result.catalog else "")
+        if summary:
+            print(summary, file=sys.stderr)
     if not result.ok:
         noop.forget(args.root)
         return 1
@@ -120,7 +188,9 @@ def main(argv: list[str] | None = None) -> int:
         # warnings are shown on every run until fixed; a stale tree is reported every time
         noop.forget(args.root)
     else:
-        noop.remember(args.root, result.packages, [_row(b) for b in result.builds])
+        days = sunsets(result.catalog) if result.catalog is not None else []
+        rows = [_row(b) for b in result.builds]
+        noop.remember(args.root, result.packages, rows, days, gated=gate is not None)
     elapsed = time.perf_counter() - start
     written = result.written
     if args.command == "check":

@@ -5,10 +5,12 @@ of every generated file, and the toolc version. A full run that ends clean (no d
 warnings included, and `generated/` current) also writes `.toolc/generate-state.json`, a local
 cache (git-ignored, never committed): the manifest's own hash, the hashes of the handler code
 (every `.py` of the catalog's first-party handler packages: their signatures shape the dispatch
-modules) and the per-client table the CLI prints. The next `generate` or `check` returns at once
-when all of it still holds: same toolc, same inputs, same handler code, and every generated file
-hashing to what the manifest says with no file missing or extra. Anything else (a fresh checkout
-without the cache included) runs the full pipeline.
+modules), the per-client table the CLI prints, and for `check` that the compatibility gate
+passed with this tools.lock, until which day (the next sunset of a legacy name or alias). The
+next `generate` or `check` returns at once when all of it still holds: same toolc, same inputs,
+same handler code, and every generated file hashing to what the manifest says with no file
+missing or extra. Anything else (a fresh checkout without the cache included) runs the full
+pipeline.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ CLIENTS = "clients"
 STATE_PATH = ".toolc/generate-state.json"
 FORMAT = 1
 MANIFEST = "generated/manifest.json"
+LOCK = "tools.lock"  # toolc lock's record: `check` compares the catalog with it
 
 
 def _sha(data: bytes) -> str:
@@ -103,8 +106,29 @@ def _generated_hashes(root: Path) -> dict[str, str] | None:
     return out
 
 
-def unchanged(root: Path) -> list[dict[str, Any]] | None:
-    """The per-client rows of the last clean run when nothing changed since; None otherwise."""
+def today() -> str:
+    """As `toolc check` counts days for sunsets (generator/compat/sunset.py)."""
+    import datetime
+
+    text = os.environ.get("TOOLC_TODAY")
+    if text:
+        return datetime.date.fromisoformat(text).isoformat()
+    return datetime.datetime.now(datetime.UTC).date().isoformat()
+
+
+def _lock(root: Path) -> str | None:
+    try:
+        return _sha((root / LOCK).read_bytes())
+    except OSError:
+        return None
+
+
+def unchanged(root: Path, gated: bool = False) -> list[dict[str, Any]] | None:
+    """The per-client rows of the last clean run when nothing changed since; None otherwise.
+
+    `gated` (for `check`): the run recorded must have passed the compatibility gate too (tools.lock
+    comparison and sunsets), with tools.lock unchanged and no sunset passed since.
+    """
     try:
         state = json.loads((root / STATE_PATH).read_text(encoding="utf-8"))
         manifest_text = (root / MANIFEST).read_bytes()
@@ -136,18 +160,41 @@ def unchanged(root: Path) -> list[dict[str, Any]] | None:
             return None
     if _generated_hashes(root) != manifest.get("files"):
         return None
+    if gated:
+        if state.get("gated") is not True or state.get("lock") != _lock(root):
+            return None
+        next_sunset = state.get("next_sunset")
+        try:
+            if isinstance(next_sunset, str) and today() > next_sunset:
+                return None  # a legacy name is past its sunset now: W001
+        except ValueError:
+            return None
     rows = state.get("clients")
     return rows if isinstance(rows, list) else None
 
 
-def remember(root: Path, packages: Iterable[str], rows: list[dict[str, Any]]) -> None:
-    """Record a clean run for the next `unchanged()`; a cache, so failing to write is fine."""
+def remember(
+    root: Path,
+    packages: Iterable[str],
+    rows: list[dict[str, Any]],
+    sunsets: Iterable[str] = (),
+    gated: bool = False,
+) -> None:
+    """Record a clean run for the next `unchanged()`; a cache, so failing to write is fine.
+
+    `gated`: the run was a `check` and passed the compatibility gate; `sunsets`: every sunset
+    date of the catalog (the next one still ahead limits how long the record holds)."""
     try:
         manifest_text = (root / MANIFEST).read_bytes()
-    except OSError:
+        day = today()
+    except (OSError, ValueError):
         return
+    ahead = sorted(d for d in sunsets if d >= day)
     state = {
         "format": FORMAT,
+        "gated": gated,
+        "lock": _lock(root),
+        "next_sunset": ahead[0] if ahead else None,
         "manifest": _sha(manifest_text),
         "handlers": handler_files(root, packages),
         "clients": rows,

@@ -60,6 +60,7 @@ def resolve(
             )
         )
         if profile.legacy == "list":
+            exposed.extend(alias_entries(tool, visible, profile.dialect, defs))
             for op in tool.operations:
                 for old in op.legacy:
                     exposed.append(
@@ -195,6 +196,25 @@ def legacy_entry(
     return entry
 
 
+def alias_entries(
+    tool: Tool, visible: str, dialect: str, defs: Mapping[str, JsonSchema]
+) -> list[ExposedTool]:
+    """A tool's listed aliases: its own entry under each old name, marked deprecated."""
+    out: list[ExposedTool] = []
+    for alias in tool.aliases:
+        entry = dict(tool_entry(tool, alias.name, dialect, defs))
+        note = f'Deprecated: use "{visible}" instead.'
+        if alias.sunset:
+            note += f" Removed after {alias.sunset}."
+        entry["description"] = " ".join(x for x in (note, entry.get("description")) if x)
+        out.append(
+            ExposedTool(
+                name=alias.name, tool=tool.name, operation=None, legacy=alias, definition=entry
+            )
+        )
+    return out
+
+
 def _union_branch(op: Operation) -> JsonSchema:
     props: dict[str, JsonValue] = {"operation": {"const": op.name}}
     props.update({p.name: p.schema for p in op.params})
@@ -325,6 +345,8 @@ def _plural(n: int, word: str) -> str:
 
 
 def _describe(entry: ExposedTool, build: ClientBuild) -> str:
+    if entry.legacy is not None and entry.operation is None:
+        return f'counted: "{entry.name}" (listed alias of tool "{entry.tool}").'
     if entry.legacy is not None:
         return (
             f'counted: "{entry.name}" (listed legacy alias of "{entry.tool}" "{entry.operation}").'

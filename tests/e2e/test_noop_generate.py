@@ -42,7 +42,14 @@ def _noop(root: Path, command: str = "generate") -> bool:
 
 
 def test_unchanged_inputs_skip_the_pipeline_and_changes_do_not(project: Path) -> None:
-    assert _noop(project) and _noop(project, "check")
+    assert _noop(project)
+    # check runs the compatibility gate once (tools.lock, sunsets), then answers from hashes
+    assert not _noop(project, "check") and _noop(project, "check")
+    (project / "tools.lock").write_text("{}\n")  # a changed lock: the gate runs again
+    r = _toolc("check", "--root", str(project))
+    assert UNCHANGED not in r.stderr
+    (project / "tools.lock").unlink()
+    assert not _noop(project, "check") and _noop(project, "check")
     table = _toolc("generate", "--root", str(project)).stdout
     assert table == _toolc("check", "--root", str(project), "--quiet").stdout
 
