@@ -22,10 +22,12 @@ def sha256(text: str) -> str:
 
 
 def emit_manifest(
-    files: Iterable[OutputFile], inputs: Mapping[str, str], models_key: str
+    files: Iterable[OutputFile], inputs: Mapping[str, str], models_key: str, toolc: str
 ) -> OutputFile:
-    """`inputs`: path -> sha256 of each input file."""
+    """`inputs`: path -> sha256 of each input file; `toolc`: the compiler's version (a new
+    toolc regenerates everything, see generator/noop.py)."""
     doc = {
+        "toolc": toolc,
         "format": FORMAT,
         "inputs": dict(sorted(inputs.items())),
         "files": {f.path: sha256(f.text) for f in sorted(files, key=lambda f: f.path)},
