@@ -1,5 +1,9 @@
 """Resolve a called name to an operation: master tool + `operation`, plain tool, client rename,
-or legacy name (accept / list / refuse) with argument renames.
+`split: effect` half (`<tool>_read` / `<tool>_write`: a subset of the operations), or legacy name
+(accept / list / refuse) with argument renames.
+
+A master tool answers only the operations its client's build lists; one the catalog declares but
+this client does not see gets an error naming the operations that exist for this client.
 
 Per-tool state (dispatch module, models, breakers, limiter) is built on the tool's first call.
 """
@@ -48,6 +52,7 @@ class Tool:
     ops: dict[str, Operation]
     single: Operation | None  # a plain tool's only operation
     valid_ops: str
+    hidden: frozenset[str] = frozenset()  # declared operations this client's build leaves out
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +76,10 @@ def _close_match(word: object, pool: Iterable[str], cutoff: float) -> str | None
     return close[0] if close else None
 
 
+def _quoted(names: Iterable[str]) -> str:
+    return ", ".join(f'"{n}"' for n in names)
+
+
 class Dispatcher:
     def __init__(self, build: Build) -> None:
         self.build = build
@@ -83,26 +92,52 @@ class Dispatcher:
 
     def resolve(self, name: str, arguments: Mapping[str, Any]) -> Resolved:
         declared = self.build.names.get(name)
+        subset: tuple[str, ...] | None = None
+        if declared is None and name in self.build.split:
+            part = self.build.split[name]
+            declared, subset = str(part["tool"]), tuple(part["operations"])
         if declared is not None:
             tool = self.tools.get(declared) or self._load(declared)
             if tool.single is not None:
                 return Resolved(tool.single, arguments, None, None)
+            valid = tool.valid_ops if subset is None else _quoted(subset)
             op_name = arguments.get("operation")
             if op_name is None:
-                raise invalid(
-                    f'tool "{name}" needs an "operation" argument — one of {tool.valid_ops}'
-                )
+                raise invalid(f'tool "{name}" needs an "operation" argument — one of {valid}')
             op = tool.ops.get(op_name) if isinstance(op_name, str) else None
-            if op is None:
-                close = _close_match(op_name, tool.ops, 0.6)
-                hint = f' (did you mean "{close}"?)' if close else ""
-                raise invalid(
-                    f'tool "{name}" has no operation "{excerpt(op_name)}"{hint} — valid '
-                    f"operations: {tool.valid_ops}"
-                )
+            if op is None or (subset is not None and op.name not in subset):
+                raise self._no_operation(name, tool, op_name, subset or tuple(tool.ops), valid)
             args = {k: v for k, v in arguments.items() if k != "operation"}
             return Resolved(op, args, None, None)
         return self._resolve_legacy(name, arguments)
+
+    def _no_operation(
+        self, name: str, tool: Tool, op_name: object, pool: tuple[str, ...], valid: str
+    ) -> MCPError:
+        """The error for an operation `name` does not answer, naming the ones it does."""
+        if isinstance(op_name, str) and op_name in tool.ops:  # a split half: the other half has it
+            other = self._split_name(tool.name, op_name) or tool.visible
+            return invalid(
+                f'tool "{name}" has no operation "{op_name}" — valid operations: {valid}; '
+                f'call "{other}" for "{op_name}"'
+            )
+        if isinstance(op_name, str) and op_name in tool.hidden:
+            return invalid(
+                f'operation "{op_name}" of tool "{name}" is not available to this client — '
+                f"valid operations: {valid}"
+            )
+        close = _close_match(op_name, pool, 0.6)
+        hint = f' (did you mean "{close}"?)' if close else ""
+        return invalid(
+            f'tool "{name}" has no operation "{excerpt(op_name)}"{hint} — valid operations: {valid}'
+        )
+
+    def _split_name(self, declared: str, op_name: str) -> str | None:
+        """The `split: effect` tool of this build that answers `op_name` of `declared`."""
+        for split_name, part in self.build.split.items():
+            if part["tool"] == declared and op_name in part["operations"]:
+                return split_name
+        return None
 
     def _resolve_legacy(self, name: str, arguments: Mapping[str, Any]) -> Resolved:
         entry = self._legacy.get(name)
@@ -117,10 +152,11 @@ class Dispatcher:
         declared, op_name, rename, old_names = entry
         tool = self.tools.get(declared) or self._load(declared)
         if self.build.legacy_mode == "refuse":
+            target = self._split_name(declared, op_name) or tool.visible
             replacement = (
-                f'"{tool.visible}"'
+                f'"{target}"'
                 if tool.single is not None
-                else f'"{tool.visible}" with "operation": "{op_name}"'
+                else f'"{target}" with "operation": "{op_name}"'
             )
             raise invalid(f'tool "{name}" was retired — call {replacement} instead')
         args = {rename.get(k, k): v for k, v in arguments.items()} if rename else arguments
@@ -196,7 +232,8 @@ class Dispatcher:
             visible=visible,
             ops=ops,
             single=single,
-            valid_ops=", ".join(f'"{o}"' for o in ops),
+            valid_ops=_quoted(ops),
+            hidden=frozenset(entries) - frozenset(ops),
         )
         self.tools[declared] = tool
         return tool
