@@ -57,17 +57,21 @@ def resolve(
     exposed: list[ExposedTool] = []
     for tool in tools:
         visible = renames.get(tool.name, tool.name)
-        exposed.extend(_tool_entries(tool, visible, profile, defs))
+        own = _tool_entries(tool, visible, profile, defs)
+        exposed.extend(own)
+        # a legacy alias points at the listed tool that has its operation (a split half or all)
+        target = {o: e.name for e in own for o in e.operations}
         if profile.legacy == "list":
             for op in tool.operations:
                 for old in op.legacy:
+                    shown = target.get(op.name, visible)
                     exposed.append(
                         ExposedTool(
                             name=old.name,
                             tool=tool.name,
                             operation=op.name,
                             legacy=old,
-                            definition=legacy_entry(tool, visible, op, old, defs),
+                            definition=legacy_entry(tool, shown, op, old, defs),
                         )
                     )
     build = ClientBuild(

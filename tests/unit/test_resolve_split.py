@@ -6,11 +6,11 @@ from dataclasses import replace
 
 from tests.unit.ir_samples import catalog, master, op, plain, profile
 from toolc.generator.diagnostics import render_text
-from toolc.generator.ir import LegacyName, Span
+from toolc.generator.ir import ClientBuild, LegacyName, Span, Tool
 from toolc.generator.resolve import resolve
 
 
-def _issues() -> object:
+def _issues() -> Tool:
     t = "issues"
     return master(
         t,
@@ -22,8 +22,8 @@ def _issues() -> object:
     )
 
 
-def _names(build: object) -> list[str]:
-    return [e.name for e in build.exposed]  # type: ignore[attr-defined]
+def _names(build: ClientBuild) -> list[str]:
+    return [e.name for e in build.exposed]
 
 
 def test_select_and_exclude_single_operations_narrow_the_master_tool() -> None:
