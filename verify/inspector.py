@@ -16,9 +16,10 @@ errors (invalid arguments, unknown tool), internal errors and timeouts always fa
 
 Per-operation hints: a second, plain `tools/list` per client checks that every listed tool's
 `readOnlyHint` is true exactly when every operation it answers is a read (so `read_only` clients
-and `split: effect` read tools are listed read-only, and nothing else is). A `split: effect`
-read tool is also called with one of its tool's write operations, which must be refused with an
-error naming the operations it has.
+and `split: effect` read tools are listed read-only, and nothing else is). A listed master tool
+that answers fewer operations than `tools.yaml` declares (a `split: effect` half, a `read_only`
+or operation-selecting client) is also called with one it does not answer, which must be
+refused with an error naming the operations it has.
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import yaml
 
 from verify.env import NODE_BIN, ROOT, node_env, python, say
 
@@ -163,6 +166,12 @@ def _answers(build: dict[str, Any], name: str) -> tuple[str, dict[str, dict[str,
     return declared, {op: ops[op] for op in keep}
 
 
+def _declared_operations() -> dict[str, list[str]]:
+    """Each master tool's operations as tools.yaml declares them (every client's superset)."""
+    tools = yaml.safe_load((ROOT / "tools.yaml").read_text(encoding="utf-8"))["tools"]
+    return {name: list(t["operations"]) for name, t in tools.items() if "operations" in t}
+
+
 def plan_hints(client: str) -> Job:
     """A plain tools/list whose readOnlyHints must match what each listed name answers."""
     folder = GENERATED / "clients" / client
@@ -182,6 +191,7 @@ def plan_calls(client: str, sandbox: Path) -> list[Job]:
     build = runpy.run_path(str(folder / "build.py"))
     listed = json.loads((folder / "tools_list.json").read_text())["tools"]
     jobs = []
+    declared_ops = _declared_operations()
     for entry in listed:
         name, schema = entry["name"], entry["inputSchema"]
         alias = build["LEGACY"].get(name)
@@ -210,8 +220,8 @@ def plan_calls(client: str, sandbox: Path) -> list[Job]:
         label = f"{name}" + (f" {op}" if master and alias is None else "")
         writes = split is not None and answers[op]["effect"] != "read"
         jobs.append(Job(client, label, argv, may_tool_error=alias is not None or writes))
-        others = [o for o, t in table["operations"].items() if o not in answers]
-        if split is not None and others:
+        others = [o for o in declared_ops.get(declared, ()) if o not in answers]
+        if master and alias is None and others:
             args = {"operation": others[0]}
             argv = (
                 "--method",
