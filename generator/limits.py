@@ -62,6 +62,15 @@ def _check_count(build: ClientBuild) -> list[Diagnostic]:
                 f"callable but unlisted (saves {legacy}; {fits}).",
             )
         )
+    halves = sum(1 for e in build.exposed if e.operations)
+    if halves:
+        notes.append(
+            Note(
+                profile.span,
+                f'fix: without "split: effect" the client lists {halves // 2} fewer tools, at '
+                "the cost of hints that misstate operations (W005).",
+            )
+        )
     enough = sorted((n, tag) for tag, n in by_tag.items() if over <= n < build.count)
     if enough:
         n, tag = enough[0]

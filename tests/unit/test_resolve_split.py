@@ -149,3 +149,9 @@ def test_e031_is_short_and_names_the_cheapest_fixes() -> None:
     assert '"legacy: accept" in clients/cursor.yaml keeps 6 listed legacy names' in text
     assert "saves 6; the client then fits" in text
     assert '"exclude: {tags: [core]}" in clients/cursor.yaml saves 7, enough on its own.' in text
+
+
+def test_e031_of_a_split_client_names_what_splitting_costs() -> None:
+    _, diags = resolve(catalog(_issues()), profile(split="effect", max_tools=1))
+    text = render_text([d for d in diags if d.code == "E031"])
+    assert 'without "split: effect" the client lists 1 fewer tools' in text
