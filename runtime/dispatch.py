@@ -163,7 +163,8 @@ class Dispatcher:
         return Resolved(tool.ops[op_name], args, name, old_names)
 
     def _unknown(self, name: str) -> MCPError:
-        pool = [str(t["name"]) for t in self.build.tools_list().get("tools", [])]
+        listed = [str(t["name"]) for t in self.build.tools_list().get("tools", [])]
+        pool = [*self.build.names, *listed]  # a master name answers even when split
         close = _close_match(name, pool, 0.5)
         hint = f' — did you mean "{close}"?' if close else " — list the tools to see names"
         return invalid(f'unknown tool "{excerpt(name)}"{hint}')
