@@ -172,6 +172,7 @@ class Tool:
     max_concurrency: int | None = None  # calls in flight for this tool; lower fills in defaults
     icons: tuple[JsonValue, ...] = ()  # MCP `icons`, verbatim
     meta: JsonValue = None  # MCP `_meta`, verbatim (e.g. MCP Apps' `ui` keys); None: omitted
+    aliases: tuple[LegacyName, ...] = ()  # old names of the whole tool (no argument renames)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -184,6 +185,16 @@ class SchemaDef:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class AllowedBreak:
+    """An `allow_breaking` entry: a breaking change (rule ID + subject) this release intends."""
+
+    rule: str
+    name: str
+    reason: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Catalog:
     server: Server
     cache_policies: tuple[CachePolicy, ...]
@@ -192,6 +203,7 @@ class Catalog:
     tools: tuple[Tool, ...]
     defs: tuple[SchemaDef, ...] = ()  # declaration order
     source_hash: str = ""  # sha256 of the raw inputs, for the manifest
+    allow_breaking: tuple[AllowedBreak, ...] = ()  # intended breaking changes, declaration order
 
     def tool(self, name: str) -> Tool | None:
         return next((t for t in self.tools if t.name == name), None)

@@ -62,6 +62,7 @@ def resolve(
         # a legacy alias points at the listed tool that has its operation (a split half or all)
         target = {o: e.name for e in own for o in e.operations}
         if profile.legacy == "list":
+            exposed.extend(alias_entries(tool, visible, profile.dialect, defs))
             for op in tool.operations:
                 for old in op.legacy:
                     shown = target.get(op.name, visible)
@@ -230,6 +231,25 @@ def legacy_entry(
     entry["annotations"] = hints((op,))
     _extras(tool, entry)
     return entry
+
+
+def alias_entries(
+    tool: Tool, visible: str, dialect: str, defs: Mapping[str, JsonSchema]
+) -> list[ExposedTool]:
+    """A tool's listed aliases: its own entry under each old name, marked deprecated."""
+    out: list[ExposedTool] = []
+    for alias in tool.aliases:
+        entry = dict(tool_entry(tool, alias.name, dialect, defs))
+        note = f'Deprecated: use "{visible}" instead.'
+        if alias.sunset:
+            note += f" Removed after {alias.sunset}."
+        entry["description"] = " ".join(x for x in (note, entry.get("description")) if x)
+        out.append(
+            ExposedTool(
+                name=alias.name, tool=tool.name, operation=None, legacy=alias, definition=entry
+            )
+        )
+    return out
 
 
 def _union_branch(op: Operation) -> JsonSchema:

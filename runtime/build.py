@@ -58,6 +58,7 @@ class Build:
     visible: dict[str, str] = field(default_factory=dict)  # declared tool -> client-visible name
     # `split: effect` tool name -> {"tool": declared tool, "operations": the ones it answers}
     split: dict[str, dict[str, Any]] = field(default_factory=dict)
+    aliases: dict[str, dict[str, Any]] = field(default_factory=dict)  # old tool name -> tool
     _tools_list: dict[str, Any] | None = None
     _modules: dict[str, ModuleType] = field(default_factory=dict)
 
@@ -168,6 +169,7 @@ def load_build(
             names=dict(g["NAMES"]),
             legacy=dict(g.get("LEGACY", {})),
             split=dict(g.get("SPLIT", {})),
+            aliases=dict(g.get("ALIASES", {})),
         )
     except KeyError as exc:
         raise BuildError(

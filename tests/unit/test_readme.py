@@ -33,3 +33,9 @@ def test_every_toolc_command_is_documented() -> None:
 
     for command in COMMANDS:
         assert f"| `toolc {command}" in README, command
+
+
+def test_the_breaking_rules_table_is_the_registry() -> None:
+    from toolc.generator.compat.rules import rules_table
+
+    assert rules_table() in README
