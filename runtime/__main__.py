@@ -9,6 +9,7 @@ import sys
 
 from .build import BuildError
 from .http_cli import HttpConfigError, add_http_options, http_options
+from .state.cli import add_state_options, state_problem
 
 
 def _count(text: str) -> int:
@@ -74,6 +75,7 @@ def _parser() -> argparse.ArgumentParser:
         help="reconnection delay announced to clients on resumable SSE streams (default 1000)",
     )
     add_http_options(s)
+    add_state_options(s)
     s.add_argument(
         "--max-message-bytes",
         type=_positive,
@@ -112,6 +114,10 @@ def main(argv: list[str] | None = None) -> int:
         level=args.log_level.upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    problem = state_problem(args)
+    if problem is not None:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
     options = None
     if args.transport == "http":
         try:
@@ -120,13 +126,15 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: {exc}", file=sys.stderr)
             return 2
     from .server import create_app, run_stdio, serve_http
+    from .state import StateConfigError, open_state
     from .trace import default_path
 
     trace = None if args.no_trace else (args.trace or str(default_path(args.client)))
     try:
+        state = open_state(args.state)
         generated = args.generated or (args.root and os.path.join(args.root, "generated"))
-        app = create_app(args.client, generated, trace=trace, reload=args.reload)
-    except BuildError as exc:
+        app = create_app(args.client, generated, trace=trace, reload=args.reload, state=state)
+    except (BuildError, StateConfigError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     try:
@@ -148,6 +156,7 @@ def main(argv: list[str] | None = None) -> int:
                 events=events,
                 retry_ms=args.sse_retry_ms,
                 options=options,
+                workers=args.workers,
             )
     except KeyboardInterrupt:
         pass

@@ -33,6 +33,7 @@ from .trace import Tracer
 
 if TYPE_CHECKING:
     from .events import EventLog
+    from .state import SharedState
     from .streamable_http import HttpOptions
 
 log = logging.getLogger("toolc.runtime")
@@ -43,8 +44,16 @@ LIST_TTL_MS = 60_000
 class App:
     """The served state: the current engine (swapped whole on reload) and who to notify."""
 
-    def __init__(self, build: Build, tracer: Tracer, *, reload: bool = False) -> None:
-        self.engine = Engine(build, tracer)
+    def __init__(
+        self,
+        build: Build,
+        tracer: Tracer,
+        *,
+        reload: bool = False,
+        state: SharedState | None = None,
+    ) -> None:
+        self.state = state.for_server(str(build.server.get("name") or "toolc")) if state else None
+        self.engine = Engine(build, tracer, self.state)
         self.tracer = tracer
         self.reload = reload
         self.bus = InMemorySubscriptionBus()
@@ -115,7 +124,7 @@ class App:
     async def swap(self, build: Build) -> None:
         """Serve `build` from now on and tell clients of both eras that the list changed."""
         old = self.engine
-        self.engine = Engine(build, self.tracer)
+        self.engine = Engine(build, self.tracer, self.state)
         log.info("reloaded build for client %s (%d tools)", build.client, len(build.tools))
         del old
         await self.bus.publish(ToolsListChanged())
@@ -139,6 +148,8 @@ class App:
                     tg.cancel_scope.cancel()
         finally:
             self.tracer.close()  # spans are written by its own thread (runtime/trace.py)
+            if self.state is not None:
+                await self.state.close()
 
 
 def create_app(
@@ -147,8 +158,9 @@ def create_app(
     *,
     trace: str | None = None,
     reload: bool = False,
+    state: SharedState | None = None,
 ) -> App:
-    return App(load_build(client, generated), Tracer(trace), reload=reload)
+    return App(load_build(client, generated), Tracer(trace), reload=reload, state=state)
 
 
 def run_stdio(
@@ -198,6 +210,7 @@ def serve_http(
     events: EventLog | None = None,
     retry_ms: int | None = None,
     options: HttpOptions | None = None,
+    workers: int = 1,
 ) -> None:
     """Serve Streamable HTTP; `events` makes a stateful server's SSE streams resumable."""
     from . import streamable_http
@@ -211,4 +224,5 @@ def serve_http(
         retry_ms=retry_ms,
         options=options or streamable_http.HttpOptions(),
         streams=app.streams,
+        workers=workers,
     )

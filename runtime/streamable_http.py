@@ -249,8 +249,10 @@ def serve(
     retry_ms: int | None = None,
     options: HttpOptions = HttpOptions(),
     streams: Streams = lambda _name, _args: True,
+    workers: int = 1,
 ) -> None:
-    """Bind `host:port` (0: any free port), then serve Streamable HTTP there with uvicorn."""
+    """Bind `host:port` (0: any free port), then serve Streamable HTTP there with uvicorn, in
+    `workers` processes (runtime/http_workers.py) when more than one."""
     import uvicorn
 
     from .http_protocol import MAX_HEAD_BYTES, head_timeout_protocol
@@ -281,5 +283,11 @@ def serve(
     )
     shown = f"[{host}]" if ":" in host else host
     # the one line a person starting the server needs (port 0 picks a free port): where it is
-    print(f"toolc: serving http://{shown}:{port}{MCP_PATH}", file=sys.stderr, flush=True)
+    many = f" ({workers} workers)" if workers > 1 else ""
+    print(f"toolc: serving http://{shown}:{port}{MCP_PATH}{many}", file=sys.stderr, flush=True)
+    if workers > 1:
+        from .http_workers import supervise
+
+        supervise(workers, lambda: uvicorn.Server(config).run(sockets=[sock]))
+        return
     uvicorn.Server(config).run(sockets=[sock])
