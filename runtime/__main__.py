@@ -6,10 +6,15 @@ import argparse
 import logging
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from .build import BuildError
 from .http_cli import HttpConfigError, add_http_options, http_options
 from .state.cli import add_state_options, state_problem
+
+if TYPE_CHECKING:
+    from .events import EventLog
+    from .state.events import RedisEventLog
 
 
 def _count(text: str) -> int:
@@ -143,8 +148,13 @@ def main(argv: list[str] | None = None) -> int:
                 app, max_message_bytes=args.max_message_bytes, drain_seconds=args.drain_seconds
             )
         else:
-            events = None
-            if args.sse_replay_events and not args.stateless:
+            events: EventLog | RedisEventLog | None = None
+            if args.sse_replay_events and not args.stateless and app.state is not None:
+                from .state.events import RedisEventLog
+
+                ttl = args.sse_replay_ttl or None
+                events = RedisEventLog(app.state, args.sse_replay_events, ttl)
+            elif args.sse_replay_events and not args.stateless:
                 from .events import EventLog
 
                 events = EventLog(args.sse_replay_events, args.sse_replay_ttl or None)

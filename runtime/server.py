@@ -34,6 +34,7 @@ from .trace import Tracer
 if TYPE_CHECKING:
     from .events import EventLog
     from .state import SharedState
+    from .state.events import RedisEventLog
     from .streamable_http import HttpOptions
 
 log = logging.getLogger("toolc.runtime")
@@ -207,7 +208,7 @@ def serve_http(
     port: int,
     *,
     stateless: bool,
-    events: EventLog | None = None,
+    events: EventLog | RedisEventLog | None = None,
     retry_ms: int | None = None,
     options: HttpOptions | None = None,
     workers: int = 1,

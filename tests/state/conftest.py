@@ -86,3 +86,12 @@ def redis_server() -> Iterator[RedisServer]:
     finally:
         server.stop()
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+@pytest.fixture
+def redis(redis_server: RedisServer) -> RedisServer:
+    """The module's Redis, emptied: each test starts with no cached results or buckets."""
+    if redis_server.proc is None:  # a test stopped it
+        redis_server.start()
+    assert redis_server.command("FLUSHALL").startswith(b"+OK")
+    return redis_server
