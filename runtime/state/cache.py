@@ -6,7 +6,8 @@ before its result goes back to the caller. A read looks up the current generatio
 result under it in one round trip (a Lua script), so after a write on any worker, every worker
 misses and runs the handler again; a result produced by a read that started before the write is
 stored under the old generation, where nobody looks. Entries expire with the policy's `ttl`;
-counters never expire (Redis must not evict them: use a `volatile-*` maxmemory policy).
+counters never expire (Redis must not evict them: use a `volatile-*` maxmemory policy) and
+start at Redis's clock, so a Redis that restarts empty never reuses a generation.
 
 Single-flight stays per worker: identical concurrent reads of one generation share one
 execution. Results are stored as MCP `CallToolResult` JSON. When Redis fails, a read runs
@@ -33,11 +34,38 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("toolc.runtime.state")
 
+# A missing counter starts at Redis's clock in microseconds, not at 0: after Redis restarts
+# empty, a result still being produced under an old generation can never match a new one.
+START = """
+local t = redis.call('TIME')
+return string.format('%d', tonumber(t[1]) * 1000000 + tonumber(t[2]))
+"""
+
 # KEYS[1] = generation counter; ARGV[1] .. generation .. ARGV[2] = the result's key
-LOOKUP = """
-local g = redis.call('GET', KEYS[1]) or '0'
+LOOKUP = (
+    "local function start()"
+    + START
+    + """end
+local g = redis.call('GET', KEYS[1])
+if not g then
+  g = start()
+  if not redis.call('SET', KEYS[1], g, 'NX') then g = redis.call('GET', KEYS[1]) end
+end
 return {g, redis.call('GET', ARGV[1] .. g .. ARGV[2])}
 """
+)
+
+# KEYS = generation counters to bump
+BUMP = (
+    "local function start()"
+    + START
+    + """end
+for _, k in ipairs(KEYS) do
+  if redis.call('EXISTS', k) == 1 then redis.call('INCR', k) else redis.call('SET', k, start()) end
+end
+return #KEYS
+"""
+)
 
 
 class SharedResultCache(ResultCache):
@@ -126,10 +154,7 @@ class SharedResultCache(ResultCache):
         keys = [self._gen_key(tool, op) for tool, op in todo]
 
         async def bump(r: Redis) -> Any:
-            async with r.pipeline(transaction=False) as pipe:
-                for k in keys:
-                    pipe.incr(k)
-                return await pipe.execute()
+            return await r.eval(BUMP, len(keys), *keys)
 
         if await self.state.run("cache invalidation", bump) is None:
             return False

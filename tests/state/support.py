@@ -4,7 +4,6 @@ file) with shared state in a real Redis, and a raw JSON-RPC client for them."""
 from __future__ import annotations
 
 import json
-import os
 import signal
 import socket
 import subprocess
@@ -12,7 +11,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -58,56 +57,74 @@ class Served:
         return [json.loads(line) for line in lines if line.startswith('{"ts"')]
 
 
-@contextmanager
-def serve(
+def start(
     db: Path,
     *extra: str,
     client: str = CLIENT,
     trace: Path | None = None,
-    env: dict[str, str] | None = None,
     root: Path = ROOT,
     generated: Path | None = None,
-) -> Iterator[Served]:
-    """One server process on a free loopback port; yields once it accepts connections."""
+) -> Served:
+    """Start one server process on a free loopback port (`ready` waits for it)."""
     port = free_port()
     args = [sys.executable, "-m", "toolc", "serve", "--client", client, "--transport", "http"]
     args += ["--port", str(port), "--root", str(root)]
     if generated is not None:
         args += ["--generated", str(generated)]
     args += ["--trace", str(trace)] if trace else ["--no-trace"]
-    log = tempfile.TemporaryFile()  # noqa: SIM115 - closed below
-    environ = server_env({"TOOLC_BMAD_DB": str(db), **(env or {})})
+    log = tempfile.TemporaryFile()  # noqa: SIM115 - closed by `finish`
+    environ = server_env({"TOOLC_BMAD_DB": str(db)})
     environ.pop("TOOLC_STATE", None)
     proc = subprocess.Popen([*args, *extra], cwd=ROOT, env=environ, stderr=log)
-    served = Served(f"http://127.0.0.1:{port}/mcp", proc, log, trace)
+    return Served(f"http://127.0.0.1:{port}/mcp", proc, log, trace)
+
+
+def ready(served: Served) -> None:
+    port = int(served.url.rsplit(":", 1)[1].split("/")[0])
+    deadline = time.monotonic() + 30
+    while True:
+        if served.proc.poll() is not None:
+            raise RuntimeError(f"server exited: {served.stderr()}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise TimeoutError("HTTP server did not start") from None
+            time.sleep(0.05)
+
+
+@contextmanager
+def serve(db: Path, *extra: str, **options: Any) -> Iterator[Served]:
+    """One server process on a free loopback port; yields once it accepts connections."""
+    served = start(db, *extra, **options)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"server exited: {served.stderr()}")
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise TimeoutError("HTTP server did not start") from None
-                time.sleep(0.05)
+        ready(served)
         yield served
     finally:
         served.stop()
-        log.close()
+        served.log.close()
 
 
 @contextmanager
 def serve_many(
-    db: Path, count: int, *extra: str, traces: Path | None = None
+    db: Path, count: int, *extra: str, traces: Path | None = None, **options: Any
 ) -> Iterator[list[Served]]:
-    """`count` single-worker processes, each on its own port."""
-    with ExitStack() as stack:
-        yield [
-            stack.enter_context(serve(db, *extra, trace=traces / f"w{i}.jsonl" if traces else None))
-            for i in range(count)
-        ]
+    """`count` single-worker processes, each on its own port, started together."""
+    servers: list[Served] = []
+    try:
+        for i in range(count):
+            trace = traces / f"w{i}.jsonl" if traces else None
+            servers.append(start(db, *extra, trace=trace, **options))
+        for served in servers:
+            ready(served)
+        yield servers
+    finally:
+        for served in servers:
+            served.proc.send_signal(signal.SIGTERM)
+        for served in servers:
+            served.stop()
+            served.log.close()
 
 
 async def call(
