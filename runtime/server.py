@@ -161,7 +161,12 @@ def create_app(
     reload: bool = False,
     state: SharedState | None = None,
 ) -> App:
-    return App(load_build(client, generated), Tracer(trace), reload=reload, state=state)
+    build = load_build(client, generated)
+    if state is None and build.state:  # the client build's `state:` (no --state given)
+        from .state import state_of_build
+
+        state = state_of_build(build.state)
+    return App(build, Tracer(trace), reload=reload, state=state)
 
 
 def run_stdio(

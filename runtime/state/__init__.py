@@ -143,6 +143,20 @@ def open_state(text: str | None, environ: Mapping[str, str] | None = None) -> Sh
     return SharedState(expand_url(text, environ))
 
 
+def state_of_build(table: Mapping[str, str]) -> SharedState:
+    """The shared state a client build's `state:` names (`url`, or `url_env`: a variable)."""
+    if "url_env" in table:
+        name = table["url_env"]
+        url = os.environ.get(name, "")
+        if not url:
+            raise StateConfigError(
+                f'the client build reads its state URL from "{name}", which is not set — '
+                f"export {name} or pass --state URL"
+            )
+        return SharedState(expand_url(url))
+    return SharedState(expand_url(table["url"]))
+
+
 def key_part(value: str) -> str:
     """A name made safe to sit between `:` separators in a key."""
     return value.replace("%", "%25").replace(":", "%3A")

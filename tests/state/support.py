@@ -64,6 +64,7 @@ def start(
     trace: Path | None = None,
     root: Path = ROOT,
     generated: Path | None = None,
+    env: dict[str, str] | None = None,
 ) -> Served:
     """Start one server process on a free loopback port (`ready` waits for it)."""
     port = free_port()
@@ -73,7 +74,7 @@ def start(
         args += ["--generated", str(generated)]
     args += ["--trace", str(trace)] if trace else ["--no-trace"]
     log = tempfile.TemporaryFile()  # noqa: SIM115 - closed by `finish`
-    environ = server_env({"TOOLC_BMAD_DB": str(db)})
+    environ = server_env({"TOOLC_BMAD_DB": str(db), **(env or {})})
     environ.pop("TOOLC_STATE", None)
     proc = subprocess.Popen([*args, *extra], cwd=ROOT, env=environ, stderr=log)
     return Served(f"http://127.0.0.1:{port}/mcp", proc, log, trace)
