@@ -90,8 +90,10 @@ class SharedResultCache(ResultCache):
         return f"{self.state.prefix}gen:{key_part(tool)}:{key_part(operation)}"
 
     def _result_key(self, key: Key) -> tuple[str, str]:
-        tool, operation, args = key
-        digest = hashlib.sha256(args.encode()).hexdigest()
+        tool, operation = key[0], key[1]
+        rest = key[2:]  # the arguments' canonical JSON (and whatever else keys the entry)
+        text = rest[0] if len(rest) == 1 and isinstance(rest[0], str) else repr(rest)
+        digest = hashlib.sha256(text.encode()).hexdigest()
         head = f"{self.state.prefix}res:{self.client}:{self.policy}:{key_part(tool)}:"
         return f"{head}{key_part(operation)}:", f":{digest}"
 
