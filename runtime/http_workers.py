@@ -41,13 +41,23 @@ def _die_with_parent(parent: int) -> None:
         os._exit(0)
 
 
-def _child(serve: Callable[[], None], parent: int) -> None:
+def _child(
+    serve: Callable[[], None],
+    parent: int,
+    index: int,
+    started: Callable[[int], None] | None,
+) -> None:
     """In a forked worker: run `serve` and leave without returning into the parent's code."""
     code = 0
     try:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.default_int_handler)
+        # its own process group: a terminal's Ctrl-C reaches the parent only, which passes one
+        # SIGTERM on (two signals would make uvicorn drop requests in flight)
+        os.setpgid(0, 0)
         _die_with_parent(parent)
+        if started is not None:
+            started(index)
         serve()
     except KeyboardInterrupt:
         pass
@@ -60,20 +70,26 @@ def _child(serve: Callable[[], None], parent: int) -> None:
         os._exit(code)
 
 
-def supervise(count: int, serve: Callable[[], None]) -> int:
-    """Run `serve` in `count` forked workers until SIGTERM/SIGINT; returns the exit status."""
+def supervise(
+    count: int, serve: Callable[[], None], started: Callable[[int], None] | None = None
+) -> int:
+    """Run `serve` in `count` forked workers until SIGTERM/SIGINT; returns the exit status.
+
+    `started(index)` runs first in each worker (index 0 to count - 1; a replacement takes the
+    index of the worker it replaces)."""
     if not hasattr(os, "fork"):
         raise OSError("--workers needs a system with fork() (Linux, macOS)")
     parent = os.getpid()
-    workers: dict[int, float] = {}  # pid -> start time
+    workers: dict[int, int] = {}  # pid -> worker index
     stopping: list[float] = []  # the time shutdown began
 
     def start() -> None:
+        index = min(set(range(count)) - set(workers.values()))
         sys.stderr.flush()
         pid = os.fork()
         if pid == 0:
-            _child(serve, parent)
-        workers[pid] = time.monotonic()
+            _child(serve, parent, index, started)
+        workers[pid] = index
 
     def stop(signum: int, _frame: Any) -> None:
         if not stopping:

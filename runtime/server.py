@@ -12,6 +12,7 @@ import warnings
 import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import anyio
@@ -231,4 +232,12 @@ def serve_http(
         options=options or streamable_http.HttpOptions(),
         streams=app.streams,
         workers=workers,
+        worker_started=partial(_worker_trace, app.tracer),
     )
+
+
+def _worker_trace(tracer: Tracer, index: int) -> None:
+    """Each of several workers writes its own span file (`trace-CLIENT.w1.jsonl`, ...): lines of
+    processes appending to one file could interleave."""
+    if tracer.path is not None:
+        tracer.path = tracer.path.with_name(f"{tracer.path.stem}.w{index}{tracer.path.suffix}")

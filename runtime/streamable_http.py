@@ -14,6 +14,7 @@ import contextvars
 import logging
 import socket
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -272,6 +273,7 @@ def serve(
     options: HttpOptions = HttpOptions(),
     streams: Streams = lambda _name, _args: True,
     workers: int = 1,
+    worker_started: Callable[[int], None] | None = None,
 ) -> None:
     """Bind `host:port` (0: any free port), then serve Streamable HTTP there with uvicorn, in
     `workers` processes (runtime/http_workers.py) when more than one."""
@@ -310,6 +312,6 @@ def serve(
     if workers > 1:
         from .http_workers import supervise
 
-        supervise(workers, lambda: uvicorn.Server(config).run(sockets=[sock]))
+        supervise(workers, lambda: uvicorn.Server(config).run(sockets=[sock]), worker_started)
         return
     uvicorn.Server(config).run(sockets=[sock])

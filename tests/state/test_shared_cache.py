@@ -58,7 +58,8 @@ async def test_one_port_four_workers_share_the_cache_and_stop_together(
     redis: RedisServer, tmp_path: Path
 ) -> None:
     args = ("--workers", "4", "--state", redis.url)
-    with serve(tmp_path / "db.sqlite", *args) as served:
+    trace = tmp_path / "trace.jsonl"
+    with serve(tmp_path / "db.sqlite", *args, trace=trace) as served:
         deadline = time.monotonic() + 15
         while len(children(served.proc.pid)) < 4 and time.monotonic() < deadline:
             time.sleep(0.05)
@@ -75,6 +76,9 @@ async def test_one_port_four_workers_share_the_cache_and_stop_together(
         assert served.stop() == 0  # SIGTERM: workers finish and the parent exits cleanly
         assert "4 workers" in served.stderr()
     assert not [pid for pid in workers if alive(pid)]
+    # each worker wrote its own span file (lines of several processes could interleave)
+    files = sorted(p.name for p in tmp_path.glob("trace*.jsonl"))
+    assert len(files) >= 2 and set(files) <= {f"trace.w{i}.jsonl" for i in range(4)}, files
 
 
 async def test_workers_die_with_their_parent(redis: RedisServer, tmp_path: Path) -> None:
