@@ -27,8 +27,8 @@ def add_state_options(s: argparse.ArgumentParser) -> None:
         default=os.environ.get(ENV_STATE),
         metavar="URL",
         help="keep cached reads, their invalidations, rate-limit buckets and SSE replay events "
-        "in this Redis (redis://[:PASSWORD@]HOST:PORT/DB, rediss://, unix://; ${VAR} is read "
-        f"from the environment; default ${ENV_STATE}, else the client build's `state:`)",
+        "in this Redis (redis://HOST:PORT/DB, rediss://, unix://; write a password as ${VAR}, "
+        f"read from the environment; default ${ENV_STATE}, else the client build's `state:`)",
     )
     g.add_argument(
         "--workers",
