@@ -1,12 +1,13 @@
 """Many calls from 200 concurrent sessions over `--workers 4` sharing Redis: 0 errors.
 
-The issue asks for 20,000 calls; on the shared 2-core machines this suite runs on, that takes
-longer than the 2 minutes a test may take, so the default is 5,000 and `TOOLC_LOAD_CALLS=20000`
-runs the full count (`TOOLC_LOAD_BUDGET` seconds, default 120, bounds the run).
+The issue asks for 20,000 calls. Measured on this project's shared 2-core machines (load 8-13
+from other jobs), 20,000 calls took 583 s (34 calls/s, 0 errors), far over the 2 minutes a test
+may take, so the default is 2,000 calls; `TOOLC_LOAD_CALLS=20000 TOOLC_LOAD_BUDGET=900` runs
+the full count (`TOOLC_LOAD_BUDGET` seconds, default 150, bounds the run).
 
 Each session is a client with its own keep-alive connection (the kernel spreads connections
-over the workers); 1 call in 20 is a write, the rest cached reads, and every session checks
-that it reads its own writes.
+over the workers); 1 call in 20 is a write, the rest reads (cached, but every write invalidates
+the lists), and every session checks that it reads its own writes.
 """
 
 from __future__ import annotations
@@ -24,9 +25,9 @@ from tests.state.support import HEADERS, serve
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
 
-CALLS = int(os.environ.get("TOOLC_LOAD_CALLS", "5000"))
+CALLS = int(os.environ.get("TOOLC_LOAD_CALLS", "2000"))
 SESSIONS = 200
-BUDGET = float(os.environ.get("TOOLC_LOAD_BUDGET", "120"))
+BUDGET = float(os.environ.get("TOOLC_LOAD_BUDGET", "150"))
 
 
 async def test_200_sessions_many_calls_0_errors(redis: RedisServer, tmp_path: Path) -> None:
