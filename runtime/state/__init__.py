@@ -115,9 +115,14 @@ class SharedState:
         """A view whose keys live under this server's name (builds of one server share data)."""
         return SharedState(self.url, f"{self.prefix}{key_part(server)}:", _conn=self._conn)
 
-    async def run(self, what: str, command: Callable[[Redis], Awaitable[T]]) -> T | None:
-        """`command(redis)`, or None when Redis is down, slow or fails (recorded in `health`)."""
-        if not health.available():
+    async def run(
+        self, what: str, command: Callable[[Redis], Awaitable[T]], *, force: bool = False
+    ) -> T | None:
+        """`command(redis)`, or None when Redis is down, slow or fails (recorded in `health`).
+
+        `force` tries even during the backoff after a failure (a write's invalidation: a missed
+        one lets other workers serve old results, a refused connection costs nothing)."""
+        if not force and not health.available():
             return None
         try:
             with anyio.fail_after(COMMAND_TIMEOUT * 2):

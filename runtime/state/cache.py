@@ -150,15 +150,16 @@ class SharedResultCache(ResultCache):
             del self.flights[k]
         self.pending.update((tool, op) for op in operations)
 
-    async def _flush(self) -> bool:
-        """Bump the counters of every pending invalidation; True when Redis has them all."""
+    async def _flush(self, force: bool = False) -> bool:
+        """Bump the counters of every pending invalidation; True when Redis has them all.
+        `force`: try even during the backoff after a Redis failure (the write path)."""
         todo = sorted(self.pending)
         keys = [self._gen_key(tool, op) for tool, op in todo]
 
         async def bump(r: Redis) -> Any:
             return await r.eval(BUMP, len(keys), *keys)
 
-        if await self.state.run("cache invalidation", bump) is None:
+        if await self.state.run("cache invalidation", bump, force=force) is None:
             return False
         self.pending.difference_update(todo)
         return True
@@ -178,4 +179,4 @@ class SharedResultCache(ResultCache):
 
     async def invalidate_everywhere(self, tool: str, operations: tuple[str, ...]) -> None:
         self._detach(tool, operations)
-        await self._flush()
+        await self._flush(force=True)
