@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 CLIENT ?= claude-code
 TRANSPORT ?= stdio
 
-.PHONY: all generate check test lint fmt typecheck gencheck serve dist verify bench lock clean help
+.PHONY: all generate check test lint fmt typecheck gencheck serve dist verify bench lock clean help redis
 
 all: generate
 
@@ -29,13 +29,24 @@ $(STAMP): requirements.lock pyproject.toml
 	@$(PY) -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $(STAMP)
 
+# redis-server for the shared-state tests (tests/state start their own on a free port): installed
+# quietly when missing and running as root, as on CI; elsewhere those tests are skipped.
+redis:
+	@command -v redis-server >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing redis-server (tests/state need it)"; \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server; } >/dev/null; \
+	  else \
+	    echo "redis-server is missing and cannot be installed here: tests/state will be skipped"; \
+	  fi; }
+
 generate: $(STAMP)
 	$(TOOLC) generate
 
 gencheck: $(STAMP)
 	$(TOOLC) check
 
-test: $(STAMP)
+test: $(STAMP) redis
 	$(PY) -m pytest -q
 
 lint: $(STAMP)
@@ -48,7 +59,7 @@ fmt: $(STAMP)
 typecheck: $(STAMP)
 	$(PY) -m mypy
 
-check: $(STAMP)
+check: $(STAMP) redis
 	$(PY) -m ruff format --check .
 	$(PY) -m ruff check .
 	$(PY) -m mypy

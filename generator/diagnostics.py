@@ -77,6 +77,11 @@ CODES: dict[str, Code] = {
             "handler-external",
             "a handler module lies outside the project root and is not in `external_handlers`",
         ),
+        Code("E080", "state-password", "a client's `state.url` holds a password in clear"),
+        Code(
+            "E081", "state-keys", "a client's `state` sets neither or both of `url` and `url_env`"
+        ),
+        Code("E082", "state-url", "a client's `state.url` or `state.url_env` is not usable"),
         Code("E060", "breaking-change", "the catalog breaks a client's contract in `tools.lock`"),
         Code("E061", "lock-file", "`tools.lock` cannot be read or has an unknown format"),
         # W001 reads today's date, so only `toolc check` reports it; generated files never do.

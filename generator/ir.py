@@ -320,6 +320,8 @@ class ClientProfile:
     split: Split = "none"  # "effect": a master tool mixing effects lists as <tool>_read/_write
     instructions: str | None = None  # replaces or extends server.instructions for this client
     instructions_mode: InstructionsMode = "replace"
+    # shared state (runtime/state): ("url", URL with ${VAR} references) or ("url_env", NAME)
+    state: tuple[str, str] | None = None
     span: Span  # the `client` key's value
     max_tools_span: Span | None = None
     max_list_bytes_span: Span | None = None

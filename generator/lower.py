@@ -439,6 +439,7 @@ def profile(
         split=data.get("split", "none"),
         instructions=instructions["append"] if appended else instructions,
         instructions_mode="append" if appended else "replace",
+        state=next(((k, str(v)) for k, v in (data.get("state") or {}).items()), None),
         span=smap.span(("client",)),
         max_tools_span=smap.span(("max_tools",)) if "max_tools" in data else None,
         max_list_bytes_span=smap.span(("max_list_bytes",)) if "max_list_bytes" in data else None,

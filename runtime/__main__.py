@@ -6,9 +6,15 @@ import argparse
 import logging
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from .build import BuildError
 from .http_cli import HttpConfigError, add_http_options, http_options
+from .state.cli import add_state_options, state_problem
+
+if TYPE_CHECKING:
+    from .events import EventLog
+    from .state.events import RedisEventLog
 
 
 def _count(text: str) -> int:
@@ -74,6 +80,7 @@ def _parser() -> argparse.ArgumentParser:
         help="reconnection delay announced to clients on resumable SSE streams (default 1000)",
     )
     add_http_options(s)
+    add_state_options(s)
     s.add_argument(
         "--max-message-bytes",
         type=_positive,
@@ -112,6 +119,10 @@ def main(argv: list[str] | None = None) -> int:
         level=args.log_level.upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    problem = state_problem(args)
+    if problem is not None:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
     options = None
     if args.transport == "http":
         try:
@@ -120,13 +131,15 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: {exc}", file=sys.stderr)
             return 2
     from .server import create_app, run_stdio, serve_http
+    from .state import StateConfigError, open_state
     from .trace import default_path
 
     trace = None if args.no_trace else (args.trace or str(default_path(args.client)))
     try:
+        state = open_state(args.state)
         generated = args.generated or (args.root and os.path.join(args.root, "generated"))
-        app = create_app(args.client, generated, trace=trace, reload=args.reload)
-    except BuildError as exc:
+        app = create_app(args.client, generated, trace=trace, reload=args.reload, state=state)
+    except (BuildError, StateConfigError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     try:
@@ -135,8 +148,13 @@ def main(argv: list[str] | None = None) -> int:
                 app, max_message_bytes=args.max_message_bytes, drain_seconds=args.drain_seconds
             )
         else:
-            events = None
-            if args.sse_replay_events and not args.stateless:
+            events: EventLog | RedisEventLog | None = None
+            if args.sse_replay_events and not args.stateless and app.state is not None:
+                from .state.events import RedisEventLog
+
+                ttl = args.sse_replay_ttl or None
+                events = RedisEventLog(app.state, args.sse_replay_events, ttl)
+            elif args.sse_replay_events and not args.stateless:
                 from .events import EventLog
 
                 events = EventLog(args.sse_replay_events, args.sse_replay_ttl or None)
@@ -148,6 +166,7 @@ def main(argv: list[str] | None = None) -> int:
                 events=events,
                 retry_ms=args.sse_retry_ms,
                 options=options,
+                workers=args.workers,
             )
     except KeyboardInterrupt:
         pass

@@ -59,6 +59,7 @@ class Build:
     # `split: effect` tool name -> {"tool": declared tool, "operations": the ones it answers}
     split: dict[str, dict[str, Any]] = field(default_factory=dict)
     aliases: dict[str, dict[str, Any]] = field(default_factory=dict)  # old tool name -> tool
+    state: dict[str, str] = field(default_factory=dict)  # client `state:` ({"url"} or {"url_env"})
     _tools_list: dict[str, Any] | None = None
     _modules: dict[str, ModuleType] = field(default_factory=dict)
 
@@ -170,6 +171,7 @@ def load_build(
             legacy=dict(g.get("LEGACY", {})),
             split=dict(g.get("SPLIT", {})),
             aliases=dict(g.get("ALIASES", {})),
+            state=dict(g.get("STATE", {})),
         )
     except KeyError as exc:
         raise BuildError(

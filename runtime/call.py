@@ -19,7 +19,7 @@ import time
 import uuid
 from collections.abc import Mapping
 from functools import partial
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import anyio
 from mcp import types
@@ -36,6 +36,9 @@ from .trace import Tracer
 from .validation import InvalidArguments, check_extra, check_fixed, validate
 from .workers import Workers
 
+if TYPE_CHECKING:
+    from .state import SharedState
+
 log = logging.getLogger("toolc.runtime")
 
 OK: Final = "ok"
@@ -50,10 +53,10 @@ WRITES: Final = frozenset({"write", "destructive"})
 
 
 class Engine:
-    def __init__(self, build: Build, tracer: Tracer) -> None:
+    def __init__(self, build: Build, tracer: Tracer, state: SharedState | None = None) -> None:
         self.build = build
         self.tracer = tracer
-        self.dispatcher = Dispatcher(build)
+        self.dispatcher = Dispatcher(build, state)
         self.limiter = anyio.CapacityLimiter(build.max_concurrency)
         self.workers = Workers(build.max_concurrency)  # threads of `def` handlers
         self._list_result: types.ListToolsResult | None = None
@@ -150,7 +153,7 @@ class Engine:
         # whenever the handler ran, whatever the outcome: a failed or timed-out write may have
         # changed data too, and a needless invalidation only costs a cache miss
         if op.invalidates and outcome is not None and outcome != OVERLOAD:
-            invalidate(op)
+            await invalidate_everywhere(op)
         if outcome is None:
             outcome = ERROR if result.is_error else OK
         self.tracer.record(start, op.tool, op.name, r.legacy, cache_state, state, outcome, opened)
@@ -216,6 +219,12 @@ class Engine:
                 " retrying"
             )
         return message
+
+
+async def invalidate_everywhere(op: Operation) -> None:
+    """`invalidate`, returning once every worker sharing the cache (Redis) will see it."""
+    for cache, target_tool, targets in op.invalidates:
+        await cache.invalidate_everywhere(target_tool, targets)
 
 
 def invalidate(op: Operation) -> None:

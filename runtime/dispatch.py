@@ -16,7 +16,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio
 from mcp.shared.exceptions import MCPError
@@ -28,6 +28,9 @@ from .excerpt import excerpt
 from .policies.breaker import Breaker
 from .policies.cache import ResultCache
 from .validation import InvalidArguments
+
+if TYPE_CHECKING:
+    from .state import SharedState
 
 MAX_NAME = 128  # the longest tool name MCP allows; longer names get no did-you-mean search
 
@@ -129,13 +132,19 @@ class _Legacy:
 
 
 class Dispatcher:
-    def __init__(self, build: Build) -> None:
+    def __init__(self, build: Build, state: SharedState | None = None) -> None:
         self.build = build
         self.tools: dict[str, Tool] = {}
-        self.caches = {
-            name: ResultCache(float(p["ttl"]), int(p["max_entries"]))
-            for name, p in build.cache_policies.items()
-        }
+        self.caches: dict[str, ResultCache] = {}
+        for name, p in build.cache_policies.items():
+            if state is None:
+                self.caches[name] = ResultCache(float(p["ttl"]), int(p["max_entries"]))
+            else:  # many workers, one truth (runtime/state/cache.py)
+                from .state.cache import SharedResultCache
+
+                self.caches[name] = SharedResultCache(
+                    state, build.client, name, float(p["ttl"]), int(p["max_entries"])
+                )
         self._legacy: dict[str, _Legacy] = {}
 
     def resolve(self, name: str, arguments: Mapping[str, Any]) -> Resolved:

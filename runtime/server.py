@@ -12,6 +12,7 @@ import warnings
 import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import anyio
@@ -33,6 +34,8 @@ from .trace import Tracer
 
 if TYPE_CHECKING:
     from .events import EventLog
+    from .state import SharedState
+    from .state.events import RedisEventLog
     from .streamable_http import HttpOptions
 
 log = logging.getLogger("toolc.runtime")
@@ -43,8 +46,16 @@ LIST_TTL_MS = 60_000
 class App:
     """The served state: the current engine (swapped whole on reload) and who to notify."""
 
-    def __init__(self, build: Build, tracer: Tracer, *, reload: bool = False) -> None:
-        self.engine = Engine(build, tracer)
+    def __init__(
+        self,
+        build: Build,
+        tracer: Tracer,
+        *,
+        reload: bool = False,
+        state: SharedState | None = None,
+    ) -> None:
+        self.state = state.for_server(str(build.server.get("name") or "toolc")) if state else None
+        self.engine = Engine(build, tracer, self.state)
         self.tracer = tracer
         self.reload = reload
         self.bus = InMemorySubscriptionBus()
@@ -115,7 +126,7 @@ class App:
     async def swap(self, build: Build) -> None:
         """Serve `build` from now on and tell clients of both eras that the list changed."""
         old = self.engine
-        self.engine = Engine(build, self.tracer)
+        self.engine = Engine(build, self.tracer, self.state)
         log.info("reloaded build for client %s (%d tools)", build.client, len(build.tools))
         del old
         await self.bus.publish(ToolsListChanged())
@@ -139,6 +150,8 @@ class App:
                     tg.cancel_scope.cancel()
         finally:
             self.tracer.close()  # spans are written by its own thread (runtime/trace.py)
+            if self.state is not None:
+                await self.state.close()
 
 
 def create_app(
@@ -147,8 +160,14 @@ def create_app(
     *,
     trace: str | None = None,
     reload: bool = False,
+    state: SharedState | None = None,
 ) -> App:
-    return App(load_build(client, generated), Tracer(trace), reload=reload)
+    build = load_build(client, generated)
+    if state is None and build.state:  # the client build's `state:` (no --state given)
+        from .state import state_of_build
+
+        state = state_of_build(build.state)
+    return App(build, Tracer(trace), reload=reload, state=state)
 
 
 def run_stdio(
@@ -195,9 +214,10 @@ def serve_http(
     port: int,
     *,
     stateless: bool,
-    events: EventLog | None = None,
+    events: EventLog | RedisEventLog | None = None,
     retry_ms: int | None = None,
     options: HttpOptions | None = None,
+    workers: int = 1,
 ) -> None:
     """Serve Streamable HTTP; `events` makes a stateful server's SSE streams resumable."""
     from . import streamable_http
@@ -211,4 +231,13 @@ def serve_http(
         retry_ms=retry_ms,
         options=options or streamable_http.HttpOptions(),
         streams=app.streams,
+        workers=workers,
+        worker_started=partial(_worker_trace, app.tracer),
     )
+
+
+def _worker_trace(tracer: Tracer, index: int) -> None:
+    """Each of several workers writes its own span file (`trace-CLIENT.w1.jsonl`, ...): lines of
+    processes appending to one file could interleave."""
+    if tracer.path is not None:
+        tracer.path = tracer.path.with_name(f"{tracer.path.stem}.w{index}{tracer.path.suffix}")

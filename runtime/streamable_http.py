@@ -14,8 +14,9 @@ import contextvars
 import logging
 import socket
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio
 from anyio.abc import TaskStatus
@@ -35,6 +36,9 @@ from starlette.types import Receive, Scope, Send
 from .events import EventLog, SessionEvents
 from .http_guard import Allowlists, RequestGuard, send_error
 from .http_response import AdaptiveTransport, Streams, adaptive
+
+if TYPE_CHECKING:
+    from .state.events import RedisEventLog, RedisSessionEvents
 
 MCP_PATH = "/mcp"
 SERVER_ERROR = -32000  # JSON-RPC "server error" range: a limit, not a bad request
@@ -69,7 +73,7 @@ class ScopedSessionManager(StreamableHTTPSessionManager):
         self,
         app: Server[Any],
         *,
-        events: EventLog | None,
+        events: EventLog | RedisEventLog | None,
         max_per_peer: int | None = None,
         streams: Streams = lambda _name, _args: True,
         **options: Any,
@@ -82,8 +86,10 @@ class ScopedSessionManager(StreamableHTTPSessionManager):
         super().__init__(app, **options)
 
     @property
-    def event_store(self) -> SessionEvents | None:
-        return self.events.session() if self.events is not None else None
+    def event_store(self) -> SessionEvents | RedisSessionEvents | None:
+        store = self.events.session() if self.events is not None else None
+        self._new_store = store  # read under the session-creation lock: the admitted session's
+        return store
 
     @event_store.setter
     def event_store(self, value: EventStore | None) -> None:
@@ -96,6 +102,8 @@ class ScopedSessionManager(StreamableHTTPSessionManager):
         peer = str(client[0]) if client else ""
         token = _peer.set(peer)
         try:
+            if await self._resume_elsewhere(scope, receive, send):
+                return
             await super()._handle_stateful_request(scope, receive, send)
         except PeerLimitReached:
             log.warning("refused a new session from %s: %d open", peer, self.max_per_peer)
@@ -116,9 +124,24 @@ class ScopedSessionManager(StreamableHTTPSessionManager):
         if transport is not None:
             transport = adaptive(transport, self.streams)
         if transport is not None and transport.mcp_session_id is not None:
+            store = getattr(self, "_new_store", None)
+            if store is not None and hasattr(store, "bind"):  # events in Redis, by session id
+                store.bind(transport.mcp_session_id)
             self.peer_of[transport.mcp_session_id] = peer
             self.per_peer[peer] = self.per_peer.get(peer, 0) + 1
         return transport
+
+    async def _resume_elsewhere(self, scope: Scope, receive: Receive, send: Send) -> bool:
+        """A resuming GET for a session another worker holds, answered from shared events."""
+        serve_elsewhere = getattr(self.events, "serve_elsewhere", None)
+        if serve_elsewhere is None or scope.get("method") != "GET":
+            return False
+        headers = dict(scope.get("headers") or ())
+        session_id = headers.get(b"mcp-session-id", b"").decode("latin-1")
+        last_event_id = headers.get(b"last-event-id", b"").decode("latin-1")
+        if not session_id or not last_event_id or session_id in self._server_instances:
+            return False
+        return bool(await serve_elsewhere(session_id[:64], last_event_id, scope, receive, send))
 
     async def _handle_stateless_request(
         self, protocol_version_hint: str | None, scope: Scope, receive: Receive, send: Send
@@ -176,7 +199,7 @@ def asgi_app(
     *,
     port: int,
     stateless: bool,
-    events: EventLog | None = None,
+    events: EventLog | RedisEventLog | None = None,
     retry_ms: int | None = None,
     allowlists: Allowlists | None = None,
     limits: SessionLimits = SessionLimits(),
@@ -245,12 +268,15 @@ def serve(
     port: int,
     *,
     stateless: bool,
-    events: EventLog | None = None,
+    events: EventLog | RedisEventLog | None = None,
     retry_ms: int | None = None,
     options: HttpOptions = HttpOptions(),
     streams: Streams = lambda _name, _args: True,
+    workers: int = 1,
+    worker_started: Callable[[int], None] | None = None,
 ) -> None:
-    """Bind `host:port` (0: any free port), then serve Streamable HTTP there with uvicorn."""
+    """Bind `host:port` (0: any free port), then serve Streamable HTTP there with uvicorn, in
+    `workers` processes (runtime/http_workers.py) when more than one."""
     import uvicorn
 
     from .http_protocol import MAX_HEAD_BYTES, head_timeout_protocol
@@ -281,5 +307,11 @@ def serve(
     )
     shown = f"[{host}]" if ":" in host else host
     # the one line a person starting the server needs (port 0 picks a free port): where it is
-    print(f"toolc: serving http://{shown}:{port}{MCP_PATH}", file=sys.stderr, flush=True)
+    many = f" ({workers} workers)" if workers > 1 else ""
+    print(f"toolc: serving http://{shown}:{port}{MCP_PATH}{many}", file=sys.stderr, flush=True)
+    if workers > 1:
+        from .http_workers import supervise
+
+        supervise(workers, lambda: uvicorn.Server(config).run(sockets=[sock]), worker_started)
+        return
     uvicorn.Server(config).run(sockets=[sock])

@@ -295,4 +295,6 @@ def build_view(catalog: Catalog, build: ClientBuild) -> BuildView:
     split = _split_table(build)
     if split:  # only builds that split carry the table, so other builds stay byte-identical
         tables.append((to_py_ident("SPLIT"), "dict[str, dict[str, Any]]", split))
+    if profile.state is not None:  # a URL with ${VAR} references or a variable's name, no secret
+        tables.append((to_py_ident("STATE"), "dict[str, str]", dict([profile.state])))
     return BuildView(header=HEADER, tables=tuple(tables))

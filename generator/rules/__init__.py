@@ -34,6 +34,7 @@ from .handlers import (
 )
 from .params import required_are_params, schemas_are_valid
 from .selection import operation_selections_resolve
+from .state import state_is_safe
 from .wire import legacy_sets_fit, param_rules_valid, py_names_usable
 
 __all__ = ["RULES", "Rule", "run"]
@@ -371,6 +372,12 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "E013", "client-names-unique", "client files declare distinct clients", unique_client_names
+    ),
+    Rule(
+        "E080",
+        "state-safe",
+        "a client's shared-state URL is usable and holds no secret",
+        state_is_safe,
     ),
     Rule(
         "E020",

@@ -83,3 +83,8 @@ class ResultCache:
             running = [k for k in self.inflight if k[0] == tool and k[1] in operations]
             for k in running:
                 del self.inflight[k]
+
+    async def invalidate_everywhere(self, tool: str, operations: tuple[str, ...]) -> None:
+        """`invalidate`; a shared cache (runtime/state/cache.py) also waits until every worker
+        sees it, so a read issued after the write returns never gets the old result."""
+        self.invalidate(tool, operations)
