@@ -9,7 +9,7 @@ only one name has is no group. The group is named by its key with the last word 
 plural (`issues`, `jira_issues`); an operation is named by the words of the original name
 that are not the key (`create`, `add_comment`).
 
-Then, in name order: a tool whose parameter conflicts with one already in its group (same
+Then, the tools agreeing with most of their group first, then by name: a tool whose parameter conflicts with one already in its group (same
 name, a schema that differs beyond description/title/examples) moves to the next group of the
 same key (`issues_2`) it fits; a tool with a parameter named `operation` stays a plain tool; a
 group of one is a plain tool under its original name. Every such decision is reported.
@@ -64,12 +64,18 @@ def conflicts(a: Mapping[str, Any], b: Mapping[str, Any]) -> list[str]:
 
 
 def _choose_key(reading: Reading, support: dict[tuple[str, ...], int]) -> tuple[str, ...] | None:
+    """The candidate most names share (the longer on a tie); else the last noun (a shared
+    suffix: `get_latest_release` joins `releases`); else the namespace alone."""
     best: tuple[str, ...] | None = None
     for key in reading.candidates():
         if support.get(key, 0) < 2:
             continue
         if best is None or support[key] >= support[best]:
             best = key
+    if best is None:
+        for key in reading.fallbacks():
+            if support.get(key, 0) >= 2:
+                return key
     return best
 
 
@@ -103,7 +109,16 @@ def _assign(
     params: Mapping[str, Mapping[str, Any]],
     notes: list[tuple[str, str]],
 ) -> dict[str, list[tuple[str, str]]]:
-    """Place each tool in its wanted group, or the next numbered one its parameters fit."""
+    """Place each tool in its wanted group, or the next numbered one its parameters fit. Tools
+    that agree with more of their group are placed first, so the majority keeps the name."""
+    agree: dict[str, int] = {}
+    for original, (base, _) in wanted.items():
+        agree[original] = sum(
+            1
+            for other, (b, _) in wanted.items()
+            if b == base and other != original and not conflicts(params[original], params[other])
+        )
+    order = sorted(order, key=lambda n: (-agree.get(n, 0), n))
     bins: dict[str, list[tuple[str, str]]] = {}
     merged: dict[str, dict[str, Any]] = {}
     for original in order:
@@ -186,7 +201,7 @@ def propose(
         readings = {n: read(n, spaces) for n in order}
         support: dict[tuple[str, ...], int] = {}
         for r in readings.values():
-            for key in set(r.candidates()):
+            for key in {*r.candidates(), *r.fallbacks()}:
                 support[key] = support.get(key, 0) + 1
         for original, r in readings.items():
             chosen = _choose_key(r, support)
@@ -195,7 +210,8 @@ def propose(
     bins = _assign(order, wanted, tools, notes)
     taken = set(tools)
     groups: list[Group] = []
-    for name, members in bins.items():
+    for name, unsorted in bins.items():
+        members = sorted(unsorted, key=lambda m: m[1])
         if name.startswith("\0") or len(members) == 1:
             groups.append(Group(members[0][1], (Member("", members[0][1]),)))
             continue

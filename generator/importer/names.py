@@ -17,7 +17,7 @@ _VERB_WORDS = """
     dismiss download duplicate edit enable evaluate execute explain export fetch filter find
     finish follow fork format generate get grant import index insert install invite invoke join
     kick leave like link list load lock login logout lookup mark merge modify move mute notify
-    open patch pause pin ping post preview print publish pull push put query read rebuild
+    open patch pause pin ping post preview print publish pull purge push put query read rebuild
     refresh register reject reload remove rename render reopen reorder replace reply request
     reset resolve restart restore resume retrieve retry revert revoke rotate run save scan
     schedule search send set share show sign snooze sort star start stop submit subscribe
@@ -44,7 +44,7 @@ def singular(word: str) -> str:
         return word
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
-    if word.endswith(("sses", "xes", "ches", "shes", "zzes")):
+    if word.endswith(("sses", "uses", "xes", "ches", "shes", "zzes")):
         return word[:-2]
     if word.endswith(("ss", "us", "is", "ous")):
         return word
@@ -75,6 +75,15 @@ class Reading:
         if not self.nouns:
             return (self.namespace,) if self.namespace else ()
         return tuple(self.namespace + self.nouns[:k] for k in range(1, len(self.nouns) + 1))
+
+    def fallbacks(self) -> tuple[tuple[str, ...], ...]:
+        """Keys to use when no candidate is shared: the last noun, then the namespace alone."""
+        out: list[tuple[str, ...]] = []
+        if len(self.nouns) > 1:
+            out.append(self.namespace + self.nouns[-1:])
+        if self.namespace and self.nouns:
+            out.append(self.namespace)
+        return tuple(out)
 
 
 def _verb_span(ws: tuple[str, ...], start: int) -> int:
