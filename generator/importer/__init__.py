@@ -204,7 +204,8 @@ def run(args: argparse.Namespace) -> int:
         server["instructions"] = source.instructions
     upstream = None
     if args.handlers == "proxy":
-        name = args.upstream_name or _ident(source.server_name or "", "upstream")
+        own = (source.server_name or "").rsplit("/", 1)[-1]  # "mcp-servers/everything"
+        name = args.upstream_name or _ident(own, "upstream")
         upstream = Upstream(name, _upstream_spec(args, name, headers))
     draft = build_draft(tools, proposal, server=server, upstream=upstream)
     for code, message in draft.notes:
