@@ -30,6 +30,7 @@ def test_import_over_http_with_header_proxy_and_stub(tmp_path: Path) -> None:
         )
         stub = toolc("import", "--url", url, "--out", str(tmp_path / "stub"))
     assert stub.returncode == 0, stub.stderr
+    assert proxy.returncode == 0, proxy.stderr
     assert "connected to" in stub.stderr and "tools/list page 1" in stub.stderr
     generated = toolc("generate", "--root", str(tmp_path / "stub"))
     assert generated.returncode == 0 and "error[" not in generated.stderr, generated.stderr
@@ -39,6 +40,8 @@ def test_import_over_http_with_header_proxy_and_stub(tmp_path: Path) -> None:
     assert "X-Api-Key: ${FIXTURE_X_API_KEY}" in text and "upstream: fixture" in text
     assert all(b"s3cr3t" not in body for body in tree(tmp_path / "proxy").values())
     assert "s3cr3t" not in proxy.stderr
+    generated = toolc("generate", "--root", str(tmp_path / "proxy"))
+    assert generated.returncode == 0 and "error[" not in generated.stderr, generated.stderr
 
 
 def test_bad_sources_are_clear_errors(tmp_path: Path) -> None:
