@@ -170,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
         result = dataclasses.replace(
             result, diagnostics=normalize((*result.diagnostics, *gate.diagnostics))
         )
-        if args.upstreams:  # live: connect to every upstream the catalog forwards to
+        if args.upstreams and result.catalog is not None:  # live: connect to each upstream
             from .upstreams import live
 
             found = live.check(result.catalog)

@@ -102,6 +102,8 @@ def _fixed_problems(op: Operation, theirs: dict[str, Any]) -> Iterator[str]:
 
 
 async def _listing(upstream: Upstream) -> dict[str, dict[str, Any]]:
+    from mcp import types
+
     from toolc.runtime.upstream.connection import Connection
 
     conn = Connection(spec(upstream))
@@ -110,7 +112,8 @@ async def _listing(upstream: Upstream) -> dict[str, dict[str, Any]]:
         found: dict[str, dict[str, Any]] = {}
         cursor: str | None = None
         for _ in range(LIST_PAGES):
-            page = await session.list_tools(cursor=cursor) if cursor else await session.list_tools()
+            params = types.PaginatedRequestParams(cursor=cursor) if cursor else None
+            page = await session.list_tools(params=params)
             found.update({t.name: dict(t.input_schema) for t in page.tools})
             cursor = page.next_cursor
             if not cursor:
@@ -133,7 +136,7 @@ async def _check(catalog: Catalog) -> list[Diagnostic]:
         try:
             with anyio.fail_after(upstream.connect_timeout + 30):
                 listed = await _listing(upstream)
-        except (Unavailable, TimeoutError, Exception) as exc:  # noqa: BLE001 - reported, not raised
+        except Exception as exc:  # reported as E099, never raised
             reason = str(exc) if isinstance(exc, Unavailable) else describe(exc)
             if isinstance(exc, TimeoutError):
                 reason = "it did not list its tools in time"

@@ -100,10 +100,12 @@ async def session(
     own = errlog is None
     errlog = errlog or tempfile.TemporaryFile("w+")  # noqa: SIM115 - closed below
     try:
-        async with stdio_client(params, errlog=errlog) as (read, write):
-            async with ClientSession(read, write) as s:
-                await s.initialize()
-                yield s
+        async with (
+            stdio_client(params, errlog=errlog) as (read, write),
+            ClientSession(read, write) as s,
+        ):
+            await s.initialize()
+            yield s
     finally:
         if own:
             errlog.close()
