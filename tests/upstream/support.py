@@ -164,10 +164,10 @@ def free_port() -> int:
 
 
 @contextmanager
-def everything_http() -> Iterator[str]:
-    """server-everything's Streamable HTTP transport on 127.0.0.1 (a preload binds it there);
-    yields its /mcp URL."""
-    port = free_port()
+def everything_http(port: int | None = None) -> Iterator[str]:
+    """server-everything's Streamable HTTP transport on 127.0.0.1 (a preload binds it there), on
+    `port` or a free one; yields its /mcp URL."""
+    port = port or free_port()
     log = tempfile.TemporaryFile()  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
         [node(), "--require", str(BIND_LOCALHOST), server_script("everything"), "streamableHttp"],
