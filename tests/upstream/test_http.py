@@ -12,8 +12,6 @@ import pytest
 from mcp.client.session import ClientSession
 from mcp.client.streamable_http import streamable_http_client
 
-from toolc.runtime.upstream.connection import BACKOFF_FIRST
-
 from tests.upstream.support import (
     call,
     compile_catalog,
@@ -23,6 +21,7 @@ from tests.upstream.support import (
     session,
     toolc_params,
 )
+from toolc.runtime.upstream.connection import BACKOFF_FIRST
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
 
