@@ -99,11 +99,15 @@ def forward(doc: Document, tool: ToolEntry, op: OpEntry) -> ir.Forward | None:
     entry = forward_entry(tool, op)
     if entry is None:
         return None
+    own = op.path if op.master else tool.path
+    data = op.data if op.master else tool.data
+    # where a live check points: the `tool` it names, else the operation (or plain tool) itself
+    span = doc.source_map.span((*own, "tool")) if "tool" in data else doc.source_map.key_span(own)
     return ir.Forward(
         upstream=entry.upstream,
         tool=entry.tool,
         fixed=tuple(entry.fixed.items()),
-        span=doc.source_map.span(entry.path),
+        span=span,
     )
 
 

@@ -187,8 +187,8 @@ def describe(exc: BaseException) -> str:
         return str(exc)
     if isinstance(exc, MissingVariable):
         return (
-            f'it needs the environment variable "{exc.name}", which is not set — set it where '
-            "the server runs"
+            f'it needs the environment variable "{exc.name}", which is not set (set it where '
+            "the server runs)"
         )
     if isinstance(exc, MCPError):
         return f"it closed the connection or refused the handshake ({excerpt(exc.error.message)})"
