@@ -5,14 +5,16 @@ first (`create_issue`), last (`issue_create`) or after a namespace (`jira_create
 operation's verb, the rest are nouns, compared in the singular. Candidate group keys are the
 namespace plus the first 1, 2, ... nouns; each name takes the candidate most names share, the
 longer one on a tie (`get_pull_request_files` joins `pull_request`, not `pull`), and a key
-only one name has is no group. The group is named by its key with the last word in the
-plural (`issues`, `jira_issues`); an operation is named by the words of the original name
-that are not the key (`create`, `add_comment`).
+only one name has is no group; without a shared candidate, the last noun (a shared suffix:
+`get_latest_release` joins `releases`), then the namespace alone. The group is named by its
+key with the last word in the plural (`issues`, `jira_issues`); an operation is named by the
+words of the original name that are not the key (`create`, `add_comment`).
 
-Then, the tools agreeing with most of their group first, then by name: a tool whose parameter conflicts with one already in its group (same
-name, a schema that differs beyond description/title/examples) moves to the next group of the
-same key (`issues_2`) it fits; a tool with a parameter named `operation` stays a plain tool; a
-group of one is a plain tool under its original name. Every such decision is reported.
+Then, the tools that agree with most of their group first, then by name: a tool whose
+parameter conflicts with one already in its group (same name, a schema that differs beyond
+description/title/examples) moves to the next group of the same key (`issues_2`) it fits; a
+tool with a parameter named `operation` stays a plain tool; a group of one is a plain tool
+under its original name. Every such decision is reported.
 """
 
 from __future__ import annotations

@@ -7,12 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.importer.support import NODE_BIN
+from tests.upstream.support import node_tools
 
 
 @pytest.fixture(scope="session")
 def npm_servers() -> Path:
-    from verify import tools
-
-    tools.ensure()
-    return NODE_BIN
+    """.tools/node_modules/.bin, holding mcp-server-everything, -filesystem and -memory."""
+    return node_tools() / ".bin"

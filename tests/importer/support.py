@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-NODE_BIN = ROOT / ".tools" / "node_modules" / ".bin"
+NODE_BIN = ROOT / ".tools" / "node_modules" / ".bin"  # on PATH for `npx`-free commands
 
 
 def toolc(

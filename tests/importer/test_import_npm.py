@@ -2,17 +2,12 @@
 verify/package.json) over stdio: the stub and proxy drafts generate with 0 errors, and the
 served proxy build answers every original tool name exactly as the upstream does when called
 directly (normalising only what differs per run). server-everything is repeated over its
-Streamable HTTP transport."""
+Streamable HTTP transport (bound to 127.0.0.1 by tests/upstream's preload)."""
 
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
 import sys
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +16,9 @@ import pytest
 import yaml
 from mcp import Client, StdioServerParameters
 
-from tests.e2e.runtime_support import free_port
 from tests.importer import upstream_calls as calls
-from tests.importer.support import ROOT, toolc
+from tests.importer.support import toolc, tree
+from tests.upstream.support import everything_http
 
 pytestmark = [pytest.mark.slow, pytest.mark.anyio]
 CALL_TIMEOUT = 30.0
@@ -132,6 +127,18 @@ async def test_memory_through_the_proxy(npm_servers: Path, tmp_path: Path) -> No
     assert done.returncode == 0, done.stderr
     text = (tmp_path / "p" / "tools.yaml").read_text()
     assert "MEMORY_FILE_PATH: ${MEMORY_FILE_PATH}" in text and str(tmp_path) not in text
+    again = toolc(
+        "import",
+        "--command",
+        command,
+        "--env",
+        "MEMORY_FILE_PATH",
+        "--handlers",
+        "proxy",
+        "--out",
+        str(tmp_path / "p2"),
+    )
+    assert again.returncode == 0 and tree(tmp_path / "p") == tree(tmp_path / "p2")  # same bytes
     assert toolc("generate", "--root", str(tmp_path / "p")).returncode == 0
     assert _originals(tmp_path / "p") == {n for n, _ in calls.MEMORY}
     direct_env = {**os.environ, "MEMORY_FILE_PATH": str(tmp_path / "direct.jsonl")}
@@ -143,45 +150,8 @@ async def test_memory_through_the_proxy(npm_servers: Path, tmp_path: Path) -> No
     assert (tmp_path / "proxied.jsonl").read_text() == (tmp_path / "direct.jsonl").read_text()
 
 
-@contextmanager
-def _everything_http(npm_servers: Path, log: Path) -> Iterator[str]:
-    """server-everything's Streamable HTTP transport on a free port of 127.0.0.1 (it listens on
-    every interface by itself; a preload pins its listen() to the loopback address)."""
-    port = free_port()
-    env = {
-        **os.environ,
-        "PORT": str(port),
-        "NODE_OPTIONS": f"--require {ROOT / 'tests/importer/loopback.cjs'}",
-    }
-    with log.open("wb") as sink:
-        proc = subprocess.Popen(
-            [f"{npm_servers}/mcp-server-everything", "streamableHttp"],
-            env=env,
-            stdout=sink,
-            stderr=sink,
-        )
-        try:
-            deadline = time.monotonic() + 30
-            while True:
-                assert proc.poll() is None, log.read_text()
-                try:
-                    with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                        break
-                except OSError:
-                    assert time.monotonic() < deadline, log.read_text()
-                    time.sleep(0.1)
-            yield f"http://127.0.0.1:{port}/mcp"
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-
-
 async def test_everything_over_http_through_the_proxy(npm_servers: Path, tmp_path: Path) -> None:
-    with _everything_http(npm_servers, tmp_path / "upstream.log") as url:
+    with everything_http() as url:
         done = toolc("import", "--url", url, "--handlers", "proxy", "--out", str(tmp_path / "p"))
         assert done.returncode == 0, done.stderr
         assert f"url: {url}" in (tmp_path / "p" / "tools.yaml").read_text()
