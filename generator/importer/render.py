@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 import yaml
@@ -37,7 +38,11 @@ def dump(data: Any) -> str:
 
 
 def comment(lines: list[str]) -> str:
-    return "".join(f"# {line}\n" if line else "#\n" for line in lines)
+    """`# ` lines, each paragraph wrapped at 98 columns."""
+    out: list[str] = []
+    for line in lines:
+        out.extend(textwrap.wrap(line, 98, break_long_words=False, break_on_hyphens=False) or [""])
+    return "".join(f"# {line}\n" if line else "#\n" for line in out)
 
 
 def proposal_table(proposal: Proposal) -> str:

@@ -15,7 +15,7 @@ from .render import CLIENT_SCHEMA_LINE, TOOLS_SCHEMA_LINE, comment, dump
 from .stubs import stub_files
 
 FIT_RULE = (
-    "kept: the tools serving the most original tools first, then the smallest tools/list entries, "
+    "Kept: the tools serving the most original tools first, then the smallest tools/list entries, "
     "then by name, each while the client stays inside its limits"
 )
 
@@ -31,9 +31,9 @@ def _write(path: Path, text: str) -> None:
 def _tools_yaml(draft: Draft, *, source: str, count: int, server_label: str, handlers: str) -> str:
     head = comment(
         [
-            f"Drafted by `toolc import {source} --handlers {handlers}` from the {count} tools",
-            f"of {server_label}. Every original tool name stays callable: a plain tool keeps it,",
-            "an operation of a master tool lists it under `legacy`. Groups, operation names and",
+            f"Drafted by `toolc import {source} --handlers {handlers}` from the {count} tools of "
+            f"{server_label}. Every original tool name stays callable: a plain tool keeps it, an "
+            "operation of a master tool lists it under `legacy`. Groups, operation names and "
             "effects are the importer's proposal: review them, then run `toolc generate`.",
         ]
     )
