@@ -69,8 +69,9 @@ def env_ref_problem(text: str) -> str | None:
 
 
 def env_refs(text: str) -> tuple[str, ...]:
-    """The environment variable names `text` refers to, in order."""
-    return tuple(ENV_REF.findall(text))
+    """The environment variable names `text` refers to, in order (`$${A}` refers to none)."""
+    found = (ENV_REF.fullmatch(m.group()) for m in _TOKEN.finditer(text))
+    return tuple(m.group(1) for m in found if m is not None)
 
 
 def upstreams(doc: Document) -> tuple[ir.Upstream, ...]:
