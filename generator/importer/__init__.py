@@ -223,15 +223,20 @@ def run(args: argparse.Namespace) -> int:
     )
 
 
+def _literal(text: str) -> str:
+    """A value written as it is: `${` would read as an environment reference, so `$${`."""
+    return text.replace("${", "$${")
+
+
 def _upstream_spec(args: argparse.Namespace, name: str, headers: dict[str, str]) -> dict[str, Any]:
     """The `upstreams:` entry: secrets only as ${NAME} environment references."""
     if args.command:
-        argv = shlex.split(args.command)
+        argv = [_literal(a) for a in shlex.split(args.command)]
         spec: dict[str, Any] = {"command": argv[0], "args": argv[1:]}
         if args.env:
             spec["env"] = {n: "${" + n + "}" for n in args.env}
         return spec
-    spec = {"url": args.url}
+    spec = {"url": _literal(args.url)}
     if headers:
         refs = {}
         for header in headers:
