@@ -67,6 +67,8 @@ def summary(res: Results, plan: Any, with_fastmcp: bool) -> dict[str, Any]:
     import http_report
 
     out |= http_bench.summarise(res.speed["http"], res.speed["tracing"])
+    if res.speed.get("proxy"):
+        out["proxy"] = res.speed["proxy"]
     targets += http_report.targets(out, with_fastmcp, big)
     checks = {"le": float.__le__, "ge": float.__ge__, "lt": float.__lt__}
     out["targets"] = [
@@ -210,6 +212,7 @@ def markdown(s: dict[str, Any], meta: dict[str, Any], plan: Any) -> str:
         rel = f" ({_ratio(start[cat], start['example'])})" if cat != "example" else ""
         lines.append(f"| {cat} | {per['fresh']:.2f} | {per['noop']:.2f} | {start[cat]:.0f}{rel} |")
     import http_report
+    import proxy_bench
 
     m = meta["machine"]
     lines += [
@@ -218,6 +221,7 @@ def markdown(s: dict[str, Any], meta: dict[str, Any], plan: Any) -> str:
         "synthetic catalog (bench/synth_catalog.py) has 10 operations per master tool and 2",
         "clients.",
         *http_report.markdown(s),
+        *proxy_bench.markdown(s),
         "",
         "## Machine and run",
         "",

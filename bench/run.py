@@ -162,6 +162,9 @@ async def run(plan: Plan, with_fastmcp: bool, tmp: Path) -> Results:
         proj, with_fastmcp, plan.http_rounds, quick
     )
     res.speed["tracing"] = await http_bench.tracing(proj, plan.rounds, plan.calls, plan.warmup, tmp)
+    import proxy_bench  # the upstream proxy path: through toolc vs the upstream directly
+
+    res.speed["proxy"] = await proxy_bench.proxy(tmp, plan.calls, plan.warmup)
 
     startup_peers = measure.compiler(tmp, plan.synth, plan.gen_rounds, res)
     for p in startup_peers.values():

@@ -76,7 +76,12 @@ def _input_hashes(sources: Any) -> dict[str, str]:
 
 
 def _first_party(catalog: Catalog) -> tuple[str, ...]:
-    names = {op.handler_module.split(".")[0] for t in catalog.tools for op in t.operations}
+    names = {
+        op.handler_module.split(".")[0]
+        for t in catalog.tools
+        for op in t.operations
+        if op.handler_module  # an operation forwarded to an upstream has none
+    }
     return tuple(sorted(names))
 
 

@@ -100,6 +100,11 @@ def main(argv: list[str] | None = None) -> int:
         sub.add_argument("--quiet", action="store_true", help="no progress on stderr")
         if name == "check":
             compat_arguments(sub)
+            sub.add_argument(
+                "--upstreams",
+                action="store_true",
+                help="also connect to each upstream and check its forwarded tools (E099)",
+            )
     dist_parser = commands.add_parser("dist", help="package each client build as a wheel")
     lock_parser = commands.add_parser("lock", help="write tools.lock")
     breaking_parser = commands.add_parser("breaking", help="compare with a ref")
@@ -131,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     from . import noop
 
     # a check told which day it is or which spans to count always runs the compatibility gate
-    custom = args.command == "check" and (args.today or args.trace)
+    custom = args.command == "check" and (args.today or args.trace or args.upstreams)
     rows = None if custom else noop.unchanged(args.root, gated=args.command == "check")
     shown = noop.recorded_warnings(args.root) if rows is not None else ""
     if shown and args.format == "json":
@@ -165,6 +170,13 @@ def main(argv: list[str] | None = None) -> int:
         result = dataclasses.replace(
             result, diagnostics=normalize((*result.diagnostics, *gate.diagnostics))
         )
+        if args.upstreams and result.catalog is not None:  # live: connect to each upstream
+            from .upstreams import live
+
+            found = live.check(result.catalog)
+            result = dataclasses.replace(
+                result, diagnostics=normalize((*result.diagnostics, *found))
+            )
     render = render_json if args.format == "json" else render_text
     if result.diagnostics or args.format == "json":
         sys.stderr.write(render(result.diagnostics))

@@ -82,6 +82,21 @@ CODES: dict[str, Code] = {
             "E081", "state-keys", "a client's `state` sets neither or both of `url` and `url_env`"
         ),
         Code("E082", "state-url", "a client's `state.url` or `state.url_env` is not usable"),
+        Code(
+            "E095", "unknown-upstream", "an operation forwards to an upstream that is not declared"
+        ),
+        Code(
+            "E096",
+            "forward-keys",
+            "`upstream` and `handler` are both given, or `tool` / `set` do not fit",
+        ),
+        Code("E097", "env-reference", "a `${NAME}` environment reference is malformed"),
+        Code("E098", "upstream-shape", "an upstream is neither one stdio command nor one url"),
+        Code(
+            "E099",
+            "upstream-live",
+            "`toolc check --upstreams`: an upstream is unreachable or lacks a compatible tool",
+        ),
         Code("E060", "breaking-change", "the catalog breaks a client's contract in `tools.lock`"),
         Code("E061", "lock-file", "`tools.lock` cannot be read or has an unknown format"),
         # W001 reads today's date, so only `toolc check` reports it; generated files never do.
@@ -94,6 +109,10 @@ CODES: dict[str, Code] = {
             "merged-hints",
             "a client lists master tools whose merged hints misstate some operations",
         ),
+        Code(
+            "W095", "literal-secret", "an upstream's env or headers hold what looks like a secret"
+        ),
+        Code("W096", "unused-upstream", "an upstream is declared but no operation forwards to it"),
     )
 }
 

@@ -177,6 +177,34 @@ class LegacyName:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Upstream:
+    """An MCP server the catalog forwards to (`upstreams.<name>`): stdio or Streamable HTTP.
+
+    Strings keep their `${NAME}` environment references; the runtime resolves them."""
+
+    name: str
+    command: str | None = None  # stdio
+    args: tuple[str, ...] = ()
+    env: tuple[tuple[str, str], ...] = ()
+    cwd: str | None = None
+    url: str | None = None  # Streamable HTTP
+    headers: tuple[tuple[str, str], ...] = ()
+    max_concurrency: int = 8
+    connect_timeout: float = 10.0
+    span: Span
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Forward:
+    """An operation served by a tool of an upstream (`upstream`, `tool`, `set`)."""
+
+    upstream: str
+    tool: str  # the upstream tool's original name
+    fixed: tuple[tuple[str, JsonValue], ...] = ()  # `set`: merged into every forwarded call
+    span: Span
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Operation:
     name: str  # "add"; for a plain tool, the tool's own name
     tool: str  # owning tool's name
@@ -204,6 +232,7 @@ class Operation:
     additional_params: bool = False  # `additional_params: allow`: undeclared arguments pass
     title: str | None = None  # titles a listed legacy alias or a one-operation split tool
     open_world: bool | None = None  # openWorldHint; None: not declared (MCP's default is true)
+    forward: Forward | None = None  # set: an upstream tool serves it (no handler)
 
     @property
     def required(self) -> tuple[str, ...]:
@@ -255,6 +284,7 @@ class Catalog:
     defs: tuple[SchemaDef, ...] = ()  # declaration order
     source_hash: str = ""  # sha256 of the raw inputs, for the manifest
     allow_breaking: tuple[AllowedBreak, ...] = ()  # intended breaking changes, declaration order
+    upstreams: tuple[Upstream, ...] = ()  # declaration order
 
     def tool(self, name: str) -> Tool | None:
         return next((t for t in self.tools if t.name == name), None)

@@ -17,6 +17,7 @@ from .diagnostics import Diagnostic, error
 from .handler_imports import HandlerImports
 from .schema_refs import with_defs
 from .source import Document, KeyPath, Sources
+from .upstreams import lang as upstream_lang
 
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_CONCURRENCY = 32
@@ -263,6 +264,7 @@ class _Lowering:
             ),
             source_hash=source_hash,
             allow_breaking=self.allow_breaking(),
+            upstreams=upstream_lang.upstreams(self.doc),
         )
 
     def allow_breaking(self) -> tuple[ir.AllowedBreak, ...]:
@@ -325,7 +327,11 @@ class _Lowering:
         )
         extra = data.get("additional_params", tool.data.get("additional_params", "forbid"))
         parts = (tool.name, op.name) if op.master else (tool.name,)
-        module, function, is_async, takes_ctx = self.handler(tool, op)
+        forward = upstream_lang.forward(self.doc, tool, op)
+        if forward is None:
+            module, function, is_async, takes_ctx = self.handler(tool, op)
+        else:  # an upstream tool serves it: the dispatch module forwards, no handler to import
+            module, function, is_async, takes_ctx = "", ir.PyIdent("_"), True, False
         same_tool, other_tools = split_invalidates(
             tool.name, data.get("invalidates") or (), self.op_names
         )
@@ -355,6 +361,7 @@ class _Lowering:
             additional_params=extra == "allow",
             title=data.get("title") if op.master else None,
             open_world=data.get("open_world"),
+            forward=forward,
         )
 
     def handler(self, tool: ToolEntry, op: OpEntry) -> tuple[str, ir.PyIdent, bool, bool]:

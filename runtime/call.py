@@ -208,6 +208,8 @@ class Engine:
         if problem is not None:
             log.error("%s returned a result that breaks its declared output: %s", op.where, problem)
             return result, OUTPUT, False
+        if result.is_error:  # an upstream's own isError result: a tool error, never cached
+            return result, TOOL_ERROR, False
         return result, OK, False
 
     def _timed_out(self, op: Operation) -> str:

@@ -42,6 +42,8 @@ def to_result(
     value: Any, output: type[BaseModel] | None, where: str
 ) -> tuple[types.CallToolResult, str | None]:
     """(result, problem): `problem` is set when the value breaks the declared output."""
+    if isinstance(value, types.CallToolResult):  # an upstream's result passes through unchanged
+        return value, None
     if isinstance(value, BaseModel):
         value = value.model_dump(mode="json", by_alias=True)
     if isinstance(value, dict):

@@ -5,6 +5,7 @@
     toolc check               what CI runs: every diagnostic, limits, generated/ up to date
     toolc lock                write tools.lock (each client's contract) and print the changelog
     toolc breaking --against REF  the breaking changes since a git ref (main, a tag, a commit)
+    toolc import --command CMD  draft tools.yaml + clients/ from an existing MCP server's tools
     toolc dist                one installable server per client (wheels + host snippets) in dist/
     toolc serve --client NAME serve one client's build over stdio or Streamable HTTP
     toolc report [FILE]       p50/p95, cache hits, breakers and legacy use from a span file
@@ -25,6 +26,7 @@ from toolc import __version__
 # command -> (module, whether the module's main takes the command name as its first argument)
 COMMANDS: dict[str, tuple[str, bool]] = {
     "init": ("toolc.generator.init", False),
+    "import": ("toolc.generator.importer", False),
     "generate": ("toolc.generator.__main__", True),
     "check": ("toolc.generator.__main__", True),
     "dist": ("toolc.generator.__main__", True),

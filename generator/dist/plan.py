@@ -292,6 +292,10 @@ def plan_handlers(root: Path, shared: Project, runtime_version: str) -> Plan:
         top, _, rest = rel.partition("/")
         name = shared.renames[top.removesuffix(".py")]
         files[f"{name}/{rest}" if rest else f"{name}.py"] = _renamed(root, rel, shared.renames)
+    if not files:  # every operation forwards to an upstream: a wheel needs one file all the same
+        files[f"{import_name(shared.server, 'handlers')}.py"] = (
+            b'"""No handler code: every operation of this server forwards to an upstream."""\n'
+        )
     return Plan(
         dist_name=handlers_dist(shared),
         version=shared.version,

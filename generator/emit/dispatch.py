@@ -12,7 +12,7 @@ def emit_dispatch(catalog: Catalog) -> tuple[OutputFile, ...]:
     return tuple(
         OutputFile(
             path=f"{GENERATED}/dispatch/{tool.module}.py",
-            text=template.render(view=dispatch_view(tool)),
+            text=template.render(view=dispatch_view(tool, catalog.upstreams)),
         )
         for tool in catalog.tools
     )

@@ -15,7 +15,17 @@ from typing import Any
 
 import jinja2
 
-from ..ir import Catalog, ClientBuild, Operation, Param, PyIdent, Tool, to_py_ident
+from ..ir import (
+    Catalog,
+    ClientBuild,
+    Operation,
+    Param,
+    PyIdent,
+    Tool,
+    Upstream,
+    to_py_ident,
+)
+from ..upstreams.lang import spec as upstream_spec
 from . import HEADER
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -76,6 +86,13 @@ class HandlerImport:
 
 
 @dataclass(frozen=True, slots=True)
+class ForwardCall:
+    upstream: str  # printed through `py`
+    tool: str  # the upstream tool's name, printed through `py`
+    fixed: dict[str, Any]  # `set`, printed through `py`
+
+
+@dataclass(frozen=True, slots=True)
 class DispatchFunction:
     key: str  # operation name, printed through `py`
     name: PyIdent
@@ -88,6 +105,7 @@ class DispatchFunction:
     streams: bool  # the handler takes `ctx`, so it may send progress or logs mid-call
     # `additional_params: allow`: the keyword names an undeclared argument may not take
     keywords: tuple[str, ...] | None = None
+    forward: ForwardCall | None = None  # forwards to an upstream tool instead of a handler
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +117,8 @@ class DispatchView:
     imports: tuple[HandlerImport, ...]
     functions: tuple[DispatchFunction, ...]
     missing: bool = False  # some operation passes MISSING for an omitted nullable argument
+    # the upstreams this tool's forwarding operations use: name -> runtime table
+    upstreams: dict[str, Any] | None = None
 
 
 # Names a dispatch module uses or should not shadow; an operation named `list` becomes `list_`.
@@ -113,14 +133,17 @@ def _call_arg(p: Param) -> str:
     return f"{ident}=args.{ident}"
 
 
-def dispatch_view(tool: Tool) -> DispatchView:
+def dispatch_view(tool: Tool, upstreams: tuple[Upstream, ...] = ()) -> DispatchView:
     taken: set[str] = set(_RESERVED)
+    forwards = {op.forward.upstream for op in tool.operations if op.forward is not None}
+    if forwards:  # names the forwarding code uses
+        taken |= {"UPSTREAMS", "forward"}
     names = [_fresh(op.py_name, taken) for op in tool.operations]
     models = _fresh("models", taken)
     aliases: dict[str, PyIdent] = {}
     imports: list[HandlerImport] = []
     for op in tool.operations:
-        if op.handler_module in aliases:
+        if op.forward is not None or op.handler_module in aliases:
             continue
         parts = [to_py_ident(p) for p in op.handler_module.split(".")]
         alias = _fresh(f"h{len(imports)}", taken)
@@ -129,6 +152,9 @@ def dispatch_view(tool: Tool) -> DispatchView:
         imports.append(HandlerImport(package=package, name=parts[-1], alias=alias))
     functions: list[DispatchFunction] = []
     for op, name in zip(tool.operations, names, strict=True):
+        if op.forward is not None:
+            functions.append(_forward_function(op, name))
+            continue
         args = [_call_arg(p) for p in op.params]
         if op.handler_takes_context:
             args.append("ctx=ctx")
@@ -157,7 +183,25 @@ def dispatch_view(tool: Tool) -> DispatchView:
         models=models,
         imports=tuple(imports),
         functions=tuple(functions),
-        missing=any(p.missing for op in tool.operations for p in op.params),
+        missing=any(p.missing for op in tool.operations if op.forward is None for p in op.params),
+        upstreams={u.name: upstream_spec(u) for u in upstreams if u.name in forwards} or None,
+    )
+
+
+def _forward_function(op: Operation, name: PyIdent) -> DispatchFunction:
+    """An operation an upstream tool serves: the generated function forwards its arguments."""
+    assert op.forward is not None
+    return DispatchFunction(
+        key=op.name,
+        name=name,
+        is_async=True,
+        handler=to_py_ident("forward"),
+        function=to_py_ident("forward"),
+        call_args=(),
+        input_model=to_py_ident(op.input_model),
+        output_model=to_py_ident(op.output_model) if op.output_model else None,
+        streams=False,
+        forward=ForwardCall(op.forward.upstream, op.forward.tool, dict(op.forward.fixed)),
     )
 
 

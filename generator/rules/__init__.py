@@ -35,6 +35,14 @@ from .handlers import (
 from .params import required_are_params, schemas_are_valid
 from .selection import operation_selections_resolve
 from .state import state_is_safe
+from .upstreams import (
+    env_references_valid,
+    forward_keys_fit,
+    secrets_are_references,
+    upstreams_resolve,
+    upstreams_used,
+    upstreams_well_formed,
+)
 from .wire import legacy_sets_fit, param_rules_valid, py_names_usable
 
 __all__ = ["RULES", "Rule", "run"]
@@ -476,6 +484,24 @@ RULES: tuple[Rule, ...] = (
         "handlers accept exactly the declared parameters",
         handler_signatures_fit,
     ),
+    Rule(
+        "E095",
+        "upstreams-resolve",
+        "forwarding operations name declared upstreams",
+        upstreams_resolve,
+    ),
+    Rule(
+        "E096", "forward-keys-fit", "upstream, handler, tool and set fit together", forward_keys_fit
+    ),
+    Rule("E097", "env-references", "${NAME} references are well-formed", env_references_valid),
+    Rule("E098", "upstreams-well-formed", "each upstream is stdio or HTTP", upstreams_well_formed),
+    Rule(
+        "W095",
+        "literal-secrets",
+        "secrets in env and headers are ${NAME} references",
+        secrets_are_references,
+    ),
+    Rule("W096", "upstreams-used", "every upstream serves some operation", upstreams_used),
 )
 
 

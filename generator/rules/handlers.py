@@ -16,13 +16,15 @@ from ..lower import (
     signature,
     usable_function_name,
 )
+from ..upstreams.lang import forward_entry
 from .context import Context, op_label
 from .wire import param_py_names
 
 
 def _handlers(ctx: Context) -> Iterator[tuple[ToolEntry, OpEntry, HandlerRef | None]]:
     for tool, op in ctx.ops():
-        yield tool, op, handler_ref(tool, op)
+        if forward_entry(tool, op) is None:  # an upstream tool serves it, not a handler
+            yield tool, op, handler_ref(tool, op)
 
 
 def handler_modules_import(ctx: Context) -> Iterator[Diagnostic]:
