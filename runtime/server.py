@@ -71,7 +71,10 @@ class App:
                 on_set_logging_level=self._set_logging_level,
                 on_subscriptions_listen=ListenHandler(self.bus),
             )
-        server.middleware = []  # the default OpenTelemetry middleware costs time on every request
+        # The SDK's default OpenTelemetryMiddleware stays off: it costs time on every request
+        # (list, ping, notifications too) and would add a second span per tools/call next to the
+        # one runtime/telemetry exports from the call path (with tool, operation, cache, ...).
+        server.middleware = []
         return server
 
     def init_options(self) -> Any:
@@ -148,7 +151,11 @@ def create_app(
     trace: str | None = None,
     reload: bool = False,
 ) -> App:
-    return App(load_build(client, generated), Tracer(trace), reload=reload)
+    from .telemetry import attach_otel
+
+    build, tracer = load_build(client, generated), Tracer(trace)
+    attach_otel(tracer, build)  # only when OTEL_EXPORTER_OTLP_ENDPOINT (or kin) is set
+    return App(build, tracer, reload=reload)
 
 
 def run_stdio(
@@ -201,6 +208,11 @@ def serve_http(
 ) -> None:
     """Serve Streamable HTTP; `events` makes a stateful server's SSE streams resumable."""
     from . import streamable_http
+    from .telemetry.options import MetricsOptions
+    from .telemetry.probes import probes_for
+
+    options = options or streamable_http.HttpOptions()
+    probes = probes_for(app, host, options.metrics or MetricsOptions())
 
     streamable_http.serve(
         app.server,
@@ -209,6 +221,7 @@ def serve_http(
         stateless=stateless,
         events=events,
         retry_ms=retry_ms,
-        options=options or streamable_http.HttpOptions(),
+        options=options,
         streams=app.streams,
+        wrap=probes,
     )

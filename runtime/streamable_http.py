@@ -15,7 +15,7 @@ import logging
 import socket
 import sys
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio
 from anyio.abc import TaskStatus
@@ -30,11 +30,16 @@ from mcp.shared.transport_context import TransportContext
 from mcp.types import DEFAULT_NEGOTIATED_VERSION
 from starlette.applications import Starlette
 from starlette.routing import Route
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .events import EventLog, SessionEvents
 from .http_guard import Allowlists, RequestGuard, send_error
 from .http_response import AdaptiveTransport, Streams, adaptive
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from .telemetry.options import MetricsOptions
 
 MCP_PATH = "/mcp"
 SERVER_ERROR = -32000  # JSON-RPC "server error" range: a limit, not a bad request
@@ -219,6 +224,7 @@ class HttpOptions:
     head_timeout: float = 10.0
     keep_alive_timeout: int = 5
     forwarded_allow_ips: str | None = None  # None: X-Forwarded-For is ignored
+    metrics: MetricsOptions | None = None  # None: the defaults (runtime/telemetry/options.py)
 
 
 def _listen(host: str, port: int) -> socket.socket:
@@ -249,8 +255,10 @@ def serve(
     retry_ms: int | None = None,
     options: HttpOptions = HttpOptions(),
     streams: Streams = lambda _name, _args: True,
+    wrap: Callable[[ASGIApp, Allowlists], ASGIApp] | None = None,
 ) -> None:
-    """Bind `host:port` (0: any free port), then serve Streamable HTTP there with uvicorn."""
+    """Bind `host:port` (0: any free port), then serve Streamable HTTP there with uvicorn;
+    `wrap` puts routes in front of the guarded app (runtime/telemetry/probes.py)."""
     import uvicorn
 
     from .http_protocol import MAX_HEAD_BYTES, head_timeout_protocol
@@ -268,8 +276,9 @@ def serve(
         limits=options.limits,
         streams=streams,
     )
+    app: ASGIApp = asgi if wrap is None else wrap(asgi, allowlists)
     config = uvicorn.Config(
-        asgi,
+        app,
         host=host,
         port=port,
         log_level="warning",
