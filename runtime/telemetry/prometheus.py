@@ -55,9 +55,10 @@ class PrometheusSink:
     content_type: str
 
     def __init__(self, client: str) -> None:
-        from prometheus_client import CollectorRegistry, Counter, Histogram
+        from prometheus_client import CollectorRegistry, Counter, Histogram, disable_created_metrics
         from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
 
+        disable_created_metrics()  # the *_created series double the output and say little here
         self.client = client
         self.content_type = CONTENT_TYPE_PLAIN_0_0_4
         self.multiprocess = multiprocess_dir()
