@@ -1,7 +1,8 @@
 """OpenTelemetry traces and metrics over OTLP/HTTP (protobuf), from the tracer's writer thread.
 
-The exporters read the standard variables themselves (`OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/traces`
-and `/v1/metrics`, the per-signal endpoints, `OTEL_EXPORTER_OTLP_HEADERS`, timeouts,
+The endpoints follow the standard variables (`OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/traces` and
+`/v1/metrics`, or the per-signal ones); the exporters read the rest themselves
+(`OTEL_EXPORTER_OTLP_HEADERS`, timeouts,
 `OTEL_BSP_*`, `OTEL_METRIC_EXPORT_INTERVAL`, `OTEL_RESOURCE_ATTRIBUTES`); `service.name` is
 `OTEL_SERVICE_NAME` when set, else the server's name from tools.yaml. Providers are private to
 this sink: nothing is installed globally, so a handler's own OpenTelemetry setup is untouched.
@@ -52,6 +53,15 @@ def resource(build: Build, env: Mapping[str, str]) -> Resource:
     return Resource.create(attributes)
 
 
+def endpoint(env: Mapping[str, str], signal: str) -> str:
+    """The OTLP/HTTP URL of `signal` ("traces" | "metrics") by the specification's rules: the
+    per-signal variable as given, else the general one + `/v1/<signal>`."""
+    specific = env.get(f"OTEL_EXPORTER_OTLP_{signal.upper()}_ENDPOINT", "").strip()
+    if specific:
+        return specific
+    return env.get("OTEL_EXPORTER_OTLP_ENDPOINT", "").strip().rstrip("/") + f"/v1/{signal}"
+
+
 def _check_protocol(env: Mapping[str, str]) -> None:
     for key in ("OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL"):
         value = env.get(key, "").strip()
@@ -78,10 +88,12 @@ class OtelSink:
         self.instruments: dict[str, Any] = {}
         if traces:
             self.tracer_provider = TracerProvider(resource=res)
-            self.tracer_provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
+            self.tracer_provider.add_span_processor(
+                BatchSpanProcessor(OTLPSpanExporter(endpoint(env, "traces")))
+            )
             self.tracer = self.tracer_provider.get_tracer(SCOPE)
         if metrics:
-            reader = PeriodicExportingMetricReader(OTLPMetricExporter())
+            reader = PeriodicExportingMetricReader(OTLPMetricExporter(endpoint(env, "metrics")))
             view = View(
                 instrument_name=m.DURATION.otel,
                 aggregation=ExplicitBucketHistogramAggregation(m.BUCKETS),
