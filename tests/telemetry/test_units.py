@@ -156,3 +156,25 @@ async def test_readiness_follows_the_lifespan_and_redis() -> None:
     assert await probes.readiness() == (503, b"not ready: Redis is unreachable\n")
     probes.redis = sync_true
     assert await probes.readiness() == (200, b"ready (Redis reachable)\n")
+
+
+def test_telemetry_off_imports_none_of_its_libraries() -> None:
+    """stdio start-up without OTEL_* pays nothing: no OpenTelemetry SDK, exporter or
+    prometheus-client import."""
+    import subprocess
+    import sys
+
+    from tests.e2e.runtime_support import FIXTURE, ROOT, server_env
+
+    code = (
+        "import sys; from toolc.runtime.server import create_app; "
+        f"create_app('test', {str(FIXTURE)!r}, trace=None); "
+        "print(sorted(m for m in sys.modules if m.startswith(('opentelemetry.sdk', "
+        "'opentelemetry.exporter', 'prometheus_client'))))"
+    )
+    env = {k: v for k, v in server_env().items() if not k.startswith("OTEL_")}
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
