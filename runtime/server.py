@@ -205,6 +205,7 @@ def serve_http(
     events: EventLog | None = None,
     retry_ms: int | None = None,
     options: HttpOptions | None = None,
+    workers: int = 1,
 ) -> None:
     """Serve Streamable HTTP; `events` makes a stateful server's SSE streams resumable."""
     from . import streamable_http
@@ -212,7 +213,7 @@ def serve_http(
     from .telemetry.probes import probes_for
 
     options = options or streamable_http.HttpOptions()
-    probes = probes_for(app, host, options.metrics or MetricsOptions())
+    probes = probes_for(app, host, options.metrics or MetricsOptions(), workers)
 
     streamable_http.serve(
         app.server,

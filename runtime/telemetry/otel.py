@@ -16,6 +16,8 @@ status to ERROR.
 from __future__ import annotations
 
 import logging
+import os
+import uuid
 from collections.abc import Mapping
 from typing import Any, Final
 
@@ -74,32 +76,47 @@ def _check_protocol(env: Mapping[str, str]) -> None:
 
 
 class OtelSink:
-    """A `SpanSink` that turns each span into an OpenTelemetry span and metric points."""
+    """A `SpanSink` that turns each span into an OpenTelemetry span and metric points.
+
+    The providers (and their export threads) are made on the first export, in the process that
+    records the spans: `--workers` forks after start-up, and each worker must export as its own
+    `service.instance.id`, or their cumulative counters would overwrite each other.
+    """
 
     def __init__(
         self, build: Build, env: Mapping[str, str], *, traces: bool, metrics: bool
     ) -> None:
         _check_protocol(env)
         self.client = build.client
-        res = resource(build, env)
+        self.resource = resource(build, env)
+        self.endpoints = (
+            endpoint(env, "traces") if traces else None,
+            endpoint(env, "metrics") if metrics else None,
+        )
+        self.pid = 0  # the process the providers below belong to
         self.tracer_provider: TracerProvider | None = None
         self.meter_provider: MeterProvider | None = None
         self.tracer: Any = None
         self.instruments: dict[str, Any] = {}
-        if traces:
+        log.info("OpenTelemetry export on: traces %s, metrics %s", traces, metrics)
+
+    def _start(self) -> None:
+        self.pid = os.getpid()
+        res = self.resource.merge(Resource({"service.instance.id": str(uuid.uuid4())}))
+        traces, metrics = self.endpoints
+        if traces is not None:
             self.tracer_provider = TracerProvider(resource=res)
-            self.tracer_provider.add_span_processor(
-                BatchSpanProcessor(OTLPSpanExporter(endpoint(env, "traces")))
-            )
+            self.tracer_provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(traces)))
             self.tracer = self.tracer_provider.get_tracer(SCOPE)
-        if metrics:
-            reader = PeriodicExportingMetricReader(OTLPMetricExporter(endpoint(env, "metrics")))
+        if metrics is not None:
+            reader = PeriodicExportingMetricReader(OTLPMetricExporter(metrics))
             view = View(
                 instrument_name=m.DURATION.otel,
                 aggregation=ExplicitBucketHistogramAggregation(m.BUCKETS),
             )
             self.meter_provider = MeterProvider(resource=res, metric_readers=[reader], views=[view])
             meter = self.meter_provider.get_meter(SCOPE)
+            self.instruments = {}
             for metric in m.ALL:
                 if metric.kind == "histogram":
                     self.instruments[metric.name] = meter.create_histogram(
@@ -109,9 +126,10 @@ class OtelSink:
                     self.instruments[metric.name] = meter.create_counter(
                         metric.otel, unit="{call}", description=metric.help
                     )
-        log.info("OpenTelemetry export on: traces %s, metrics %s", bool(traces), bool(metrics))
 
     def export(self, spans: list[Span]) -> None:
+        if self.pid != os.getpid():
+            self._start()
         if self.tracer is not None:
             for span in spans:
                 self._span(span)
@@ -156,6 +174,8 @@ class OtelSink:
 
     def close(self) -> None:
         """Export what is buffered (bounded by the exporters' own timeouts) and stop."""
+        if self.pid != os.getpid():
+            return  # nothing was recorded in this process
         if self.tracer_provider is not None:
             self.tracer_provider.shutdown()
         if self.meter_provider is not None:

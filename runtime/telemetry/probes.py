@@ -191,11 +191,21 @@ class Probes:
 
 
 def probes_for(
-    app: Any, host: str, options: MetricsOptions
+    app: Any, host: str, options: MetricsOptions, workers: int = 1
 ) -> Callable[[ASGIApp, Allowlists], ASGIApp]:
     """The wrapper `streamable_http.serve` puts around its guarded app, for `app` (server.App)
-    served on `host`; attaches the Prometheus sink and starts `--metrics-port` when asked."""
+    served on `host` by `workers` processes; attaches the Prometheus sink (multiprocess mode
+    for several workers) and starts `--metrics-port` when asked. Runs before workers fork."""
     from . import attach_prometheus
+
+    if options.enabled and workers > 1:
+        import atexit
+
+        from .prometheus import prepare_multiprocess, remove_multiprocess_dir
+
+        folder = prepare_multiprocess(workers)
+        if folder is not None:
+            atexit.register(remove_multiprocess_dir, folder)  # the parent's exit only
 
     sink = attach_prometheus(app.tracer, app.engine.build) if options.enabled else None
     on_mcp_port = sink is not None and options.port is None

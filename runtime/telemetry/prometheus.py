@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from typing import Any, Final
 
 from ..trace import Span
@@ -49,6 +50,33 @@ def remove_multiprocess_dir(folder: str) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+class RedisCollector:
+    """`toolc_redis_up` (1/0) and this process's Redis error and outage counts, read from
+    runtime.state.health when shared state is configured (nothing otherwise). In multiprocess
+    mode these are the answering worker's view."""
+
+    def __init__(self) -> None:
+        try:
+            from ..state import health  # type: ignore[import-not-found,attr-defined,unused-ignore]
+        except ImportError:
+            self.health: Any = None
+        else:
+            self.health = health
+
+    def collect(self) -> Iterator[Any]:
+        from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+
+        health = self.health
+        if health is None or health.redis_ok() is None:
+            return
+        up = "whether the last Redis command of this process succeeded (shared state)"
+        yield GaugeMetricFamily(PREFIX + "redis_up", up, value=1.0 if health.redis_ok() else 0.0)
+        errors = "Redis commands that failed or were skipped in this process"
+        yield CounterMetricFamily(PREFIX + "redis_errors", errors, value=health.redis_errors())
+        outages = "times Redis stopped answering this process"
+        yield CounterMetricFamily(PREFIX + "redis_outages", outages, value=health.redis_outages())
+
+
 class PrometheusSink:
     """A `SpanSink` that counts spans into prometheus-client metrics."""
 
@@ -66,6 +94,9 @@ class PrometheusSink:
             os.makedirs(self.multiprocess, exist_ok=True)
         # multiprocess: values go to files, and /metrics reads those; no registry holds them
         self.registry = None if self.multiprocess else CollectorRegistry(auto_describe=True)
+        self.redis = RedisCollector()
+        if self.registry is not None:
+            self.registry.register(self.redis)
         self.metrics: dict[str, Any] = {}
         for metric in m.ALL:
             name = PREFIX + metric.name
@@ -98,6 +129,7 @@ class PrometheusSink:
 
         registry = CollectorRegistry()
         MultiProcessCollector(registry, path=self.multiprocess)  # type: ignore[no-untyped-call]
+        registry.register(self.redis)
         return generate_latest(registry)
 
     def close(self) -> None:
