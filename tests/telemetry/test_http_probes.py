@@ -7,6 +7,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+import anyio
 import httpx2
 import pytest
 from mcp import Client
@@ -146,4 +147,48 @@ async def test_multiprocess_mode_reads_the_shared_folder(tmp_path: Path) -> None
         async with httpx2.AsyncClient(timeout=10) as http:
             text = (await http.get(served.base + "/metrics")).text
         assert sample(text, "toolc_calls_total", tool="calc.add", outcome="ok") == 2
+        assert any(p.name.endswith(".db") for p in folder.iterdir())
+
+
+def _has_workers() -> bool:
+    import subprocess
+    import sys
+
+    from tests.e2e.runtime_support import ROOT, server_env
+
+    out = subprocess.run(
+        [sys.executable, "-m", "toolc", "serve", "--help"],
+        cwd=ROOT,
+        env=server_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    return "--workers" in out.stdout
+
+
+async def test_two_workers_report_one_sum(tmp_path: Path) -> None:
+    """`--workers 2` (issue 17's state branch): every worker's /metrics reports the calls of
+    both, through the multiprocess folder toolc prepares (here: one the test names)."""
+    if not _has_workers():
+        pytest.skip("this toolc has no serve --workers")
+    folder = tmp_path / "prom"
+    env = {"PROMETHEUS_MULTIPROC_DIR": str(folder)}
+    with serve_http("--stateless", "--workers", "2", env=env) as served:
+        async with httpx2.AsyncClient(timeout=10) as http:
+            for _ in range(100):  # the workers start after the parent prints the URL
+                try:
+                    if (await http.get(served.base + "/readyz")).status_code == 200:
+                        break
+                except httpx2.TransportError:
+                    pass
+                await anyio.sleep(0.1)
+        for i in range(8):  # a new connection each: the kernel spreads them over the workers
+            async with Client(served.url, mode="legacy") as c:
+                assert not (await c.call_tool("calc_add", {"a": 1, "b": i})).is_error
+        await anyio.sleep(1.5)  # the other worker's span writer flushes every second
+        for _ in range(4):
+            async with httpx2.AsyncClient(timeout=10) as http:
+                text = (await http.get(served.base + "/metrics")).text
+            assert sample(text, "toolc_calls_total", tool="calc.add", outcome="ok") == 8
         assert any(p.name.endswith(".db") for p in folder.iterdir())
