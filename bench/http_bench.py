@@ -320,6 +320,9 @@ async def http_comparison(
 ) -> dict[str, dict[str, dict[str, list[float]]]]:
     """{concurrency: {server: {figure: [per round]}}}."""
     out: dict[str, dict[str, dict[str, list[float]]]] = {}
+    started = time.perf_counter()
+    if not has_workers():
+        log(f"http: {WORKERS}: {NO_WORKERS}")
     running = [Running(p) for p in http_peers(project, with_fastmcp)]
     try:
         for srv in running:
@@ -333,7 +336,7 @@ async def http_comparison(
                     per = out.setdefault(str(c), {}).setdefault(srv.peer.name, {})
                     for k, v in fig.items():
                         per.setdefault(k, []).append(v)
-            log(f"http round {r + 1}/{rounds} done")
+            log(f"http round {r + 1}/{rounds} done ({time.perf_counter() - started:.0f} s)")
     finally:
         for srv in running:
             srv.stop()
