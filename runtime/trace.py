@@ -243,10 +243,19 @@ class Tracer:
         with self._lock:
             self._close_file()
             sinks, self.sinks = self.sinks, []
-        for sink in sinks:
-            try:
-                sink.close()
-            except Exception:
-                log.exception("span sink %s failed to close", type(sink).__name__)
+        if sinks:  # an exporter whose collector is down retries: shutdown waits CLOSE_WAIT at most
+            closer = threading.Thread(target=_close_sinks, args=(sinks,), daemon=True)
+            closer.start()
+            closer.join(CLOSE_WAIT)
+            if closer.is_alive():
+                log.warning("span sinks did not finish within %g s; spans may be lost", CLOSE_WAIT)
         if self.dropped:
             log.warning("%d span(s) dropped because the span buffer was full", self.dropped)
+
+
+def _close_sinks(sinks: list[SpanSink]) -> None:
+    for sink in sinks:
+        try:
+            sink.close()
+        except Exception:
+            log.exception("span sink %s failed to close", type(sink).__name__)

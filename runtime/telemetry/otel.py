@@ -105,7 +105,8 @@ class OtelSink:
         res = self.resource.merge(Resource({"service.instance.id": str(uuid.uuid4())}))
         traces, metrics = self.endpoints
         if traces is not None:
-            self.tracer_provider = TracerProvider(resource=res)
+            # shut down by the tracer (bounded), not again at exit (an unbounded retry loop)
+            self.tracer_provider = TracerProvider(resource=res, shutdown_on_exit=False)
             self.tracer_provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(traces)))
             self.tracer = self.tracer_provider.get_tracer(SCOPE)
         if metrics is not None:
@@ -114,7 +115,9 @@ class OtelSink:
                 instrument_name=m.DURATION.otel,
                 aggregation=ExplicitBucketHistogramAggregation(m.BUCKETS),
             )
-            self.meter_provider = MeterProvider(resource=res, metric_readers=[reader], views=[view])
+            self.meter_provider = MeterProvider(
+                resource=res, metric_readers=[reader], views=[view], shutdown_on_exit=False
+            )
             meter = self.meter_provider.get_meter(SCOPE)
             self.instruments = {}
             for metric in m.ALL:

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import anyio
 import pytest
 from mcp import Client
 
@@ -118,3 +119,21 @@ def test_the_principal_reaches_the_span_when_the_call_path_has_one(tmp_path: Pat
         assert by_op["get"]["toolc.principal"] == "alice"
         assert "toolc.principal" not in by_op["list"]
         assert len((tmp_path / "spans.jsonl").read_text().splitlines()) == 2  # JSONL still on
+
+
+async def test_a_collector_that_is_down_costs_no_call_and_no_hang() -> None:
+    """OTLP to a port nobody listens on: calls answer, and the server exits within the bounded
+    sink shutdown instead of the exporter's retry loop."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{s.getsockname()[1]}"  # closed when the block ends
+    env = {"OTEL_EXPORTER_OTLP_ENDPOINT": dead, "OTEL_BSP_SCHEDULE_DELAY": "100"}
+    start = time.monotonic()
+    async with Client(stdio_params("test", FIXTURE, env=env), mode="legacy") as c:
+        for i in range(3):
+            r = await c.call_tool("calc_add", {"a": i, "b": 1})
+            assert r.structured_content == {"sum": i + 1}
+        await anyio.sleep(1.5)  # the exporter is retrying by now
+    assert time.monotonic() - start < 20

@@ -178,3 +178,26 @@ def test_telemetry_off_imports_none_of_its_libraries() -> None:
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+def test_a_sink_stuck_in_close_holds_shutdown_at_most_close_wait(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import threading
+
+    import toolc.runtime.trace as trace
+
+    monkeypatch.setattr(trace, "CLOSE_WAIT", 0.3)
+    release = threading.Event()
+
+    class Stuck(Collect):
+        def close(self) -> None:
+            release.wait(30)
+
+    tracer = Tracer(None)
+    tracer.add_sink(Stuck())
+    tracer.record(time.perf_counter(), "notes", "get", None, None, None, "ok")
+    start = time.monotonic()
+    tracer.close()
+    assert time.monotonic() - start < 3
+    release.set()
