@@ -98,6 +98,7 @@ class PrometheusSink:
         if self.registry is not None:
             self.registry.register(self.redis)
         self.metrics: dict[str, Any] = {}
+        self.children: dict[tuple[str, tuple[str, ...]], Any] = {}  # per series (bounded)
         for metric in m.ALL:
             name = PREFIX + metric.name
             if metric.kind == "histogram":
@@ -110,10 +111,13 @@ class PrometheusSink:
                 )
 
     def export(self, spans: list[Span]) -> None:
-        metrics, client = self.metrics, self.client
+        metrics, client, children = self.metrics, self.client, self.children
         for span in spans:
             for metric, labels, value in m.observations(span, client):
-                child = metrics[metric.name].labels(*labels)
+                key = (metric.name, labels)
+                child = children.get(key)
+                if child is None:  # labels() validates and locks: once per series, not per span
+                    child = children[key] = metrics[metric.name].labels(*labels)
                 if metric.kind == "histogram":
                     child.observe(value)
                 else:
