@@ -39,7 +39,10 @@ class MetricsListener:
         self.sink = sink
         self.tracer = tracer
         self.token = token
-        self.httpd = ThreadingHTTPServer((host.strip("[]"), port), Handler)
+        try:
+            self.httpd = ThreadingHTTPServer((host.strip("[]"), port), Handler)
+        except OSError as exc:
+            raise OSError(f"--metrics-port {port} on {host}: {exc.strerror or exc}") from None
         self.httpd.daemon_threads = True
         self.port = int(self.httpd.server_address[1])
         self.allowlists = Allowlists.build(self.port) if is_loopback(host) else None

@@ -192,3 +192,29 @@ async def test_two_workers_report_one_sum(tmp_path: Path) -> None:
                 text = (await http.get(served.base + "/metrics")).text
             assert sample(text, "toolc_calls_total", tool="calc.add", outcome="ok") == 8
         assert any(p.name.endswith(".db") for p in folder.iterdir())
+
+
+def test_a_metrics_port_in_use_is_a_clear_error() -> None:
+    import socket
+    import subprocess
+    import sys
+
+    from tests.e2e.runtime_support import FIXTURE, ROOT, server_env
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        args = [sys.executable, "-m", "toolc", "serve", "--client", "test", "--transport", "http"]
+        args += ["--port", "0", "--generated", str(FIXTURE), "--no-trace"]
+        out = subprocess.run(
+            [*args, "--metrics-port", str(port)],
+            cwd=ROOT,
+            env=server_env(),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert out.returncode == 1
+    assert f"error: cannot listen: --metrics-port {port} on 127.0.0.1" in out.stderr
+    assert "Traceback" not in out.stderr
