@@ -43,12 +43,10 @@ def add_metrics_options(s: argparse.ArgumentParser) -> None:
 
 
 def metrics_options(args: argparse.Namespace) -> MetricsOptions:
-    port = getattr(args, "metrics_port", None)
-    if port is not None and not 0 <= port < 65536:
-        raise ValueError(f"--metrics-port {port} is not a port number (0-65535)")
+    """The options (checked by runtime/http_cli.py), with the token from the environment."""
     return MetricsOptions(
         enabled=not getattr(args, "no_metrics", False),
-        port=port,
+        port=getattr(args, "metrics_port", None),
         host=getattr(args, "metrics_host", "127.0.0.1"),
         token=os.environ.get(TOKEN_ENV) or None,
     )
