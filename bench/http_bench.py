@@ -52,6 +52,7 @@ CONCURRENCY = (1, 16, 64, 256)
 CALL_TIMEOUT = 30.0  # one request; a stuck server fails the bench instead of hanging it
 START_TIMEOUT = 60.0
 PHASE_BUDGET = 20.0  # seconds one (server, concurrency) measurement may take; calls stop there
+HTTP_BUDGET = 180.0  # seconds for all HTTP rounds: no round starts that would likely pass it
 TICK = os.sysconf("SC_CLK_TCK")
 BASE_HTTP = "lowlevel"
 WORKERS = "toolc 2 workers"
@@ -336,7 +337,11 @@ async def http_comparison(
                     per = out.setdefault(str(c), {}).setdefault(srv.peer.name, {})
                     for k, v in fig.items():
                         per.setdefault(k, []).append(v)
-            log(f"http round {r + 1}/{rounds} done ({time.perf_counter() - started:.0f} s)")
+            elapsed = time.perf_counter() - started
+            log(f"http round {r + 1}/{rounds} done ({elapsed:.0f} s)")
+            if r + 1 < rounds and elapsed * (r + 2) / (r + 1) > HTTP_BUDGET:
+                log(f"http: stopping after {r + 1} round(s): another would pass {HTTP_BUDGET:g} s")
+                break
     finally:
         for srv in running:
             srv.stop()
