@@ -4,7 +4,7 @@ The endpoints follow the standard variables (`OTEL_EXPORTER_OTLP_ENDPOINT` + `/v
 `/v1/metrics`, or the per-signal ones); the exporters read the rest themselves
 (`OTEL_EXPORTER_OTLP_HEADERS`, timeouts,
 `OTEL_BSP_*`, `OTEL_METRIC_EXPORT_INTERVAL`, `OTEL_RESOURCE_ATTRIBUTES`); `service.name` is
-`OTEL_SERVICE_NAME` when set, else the server's name from tools.yaml. Providers are private to
+`OTEL_SERVICE_NAME` when set, else the build's server name. Providers are private to
 this sink: nothing is installed globally, so a handler's own OpenTelemetry setup is untouched.
 
 One span per `tools/call` that reached an operation, named `tools/call TOOL`, kind SERVER, with
