@@ -1,14 +1,16 @@
 """`make bench`, issue 16: Streamable HTTP servers side by side, and stdio with tracing on and off.
 
-HTTP: toolc stateful and `--stateless` (`toolc serve --transport http`), the low-level SDK server
-at its defaults (bench/peer_lowlevel.py --http: `streamable_http_app()`, stateful, SSE for every
-POST) and FastMCP's HTTP transport at its defaults (bench/peer_fastmcp.py --http), all on
-127.0.0.1, same tools, same handlers. The load comes from a minimal HTTP/1.1 client written here
-(keep-alive connections over asyncio streams, a few µs per request), so its own cost is small and
-equal for every server: `c` connections each make calls in sequence, `c` at a time, on one
-2025-11-25 session (no session for stateless). Per server and concurrency: calls/s, p50/p99 of the
-request round trip, and the server's CPU time per call (/proc/PID/stat utime+stime over the
-measured calls). Rounds interleave servers (A B C D, then B C D A, ...); every loop is bounded in
+HTTP: toolc stateful and `--stateless` (`toolc serve --transport http`), toolc with two stateless
+worker processes on one port (`--stateless --workers 2`; "n/a" where this toolc has no
+`--workers`), the low-level SDK server at its defaults (bench/peer_lowlevel.py --http:
+`streamable_http_app()`, stateful, SSE for every POST) and FastMCP's HTTP transport at its
+defaults (bench/peer_fastmcp.py --http), all on 127.0.0.1, same tools, same handlers. The load
+comes from a minimal HTTP/1.1 client written here (keep-alive connections over asyncio streams, a
+few µs per request), so its own cost is small and equal for every server: `c` connections each
+make calls in sequence, `c` at a time, on one 2025-11-25 session (no session for stateless). Per
+server and concurrency: calls/s, p50/p99 of the request round trip, and the server's CPU time per
+call (/proc/PID/stat utime+stime over the measured calls, summed over the process tree for worker
+processes). Rounds interleave servers (A B C D, then B C D A, ...); every loop is bounded in
 calls and time.
 
 Tracing: toolc over stdio with `--trace FILE` vs `--no-trace`, and the low-level peer, sequential
@@ -18,6 +20,7 @@ raw 2025-11-25 calls, interleaved rounds; p50/p99.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import os
 import re
@@ -49,8 +52,11 @@ CONCURRENCY = (1, 16, 64, 256)
 CALL_TIMEOUT = 30.0  # one request; a stuck server fails the bench instead of hanging it
 START_TIMEOUT = 60.0
 PHASE_BUDGET = 20.0  # seconds one (server, concurrency) measurement may take; calls stop there
+HTTP_BUDGET = 180.0  # seconds for all HTTP rounds: no round starts that would likely pass it
 TICK = os.sysconf("SC_CLK_TCK")
 BASE_HTTP = "lowlevel"
+WORKERS = "toolc 2 workers"
+NO_WORKERS = "n/a (no --workers)"
 
 
 @dataclass
@@ -61,13 +67,38 @@ class HttpPeer:
     prints_url: bool = False  # toolc prints its URL (it binds port 0 itself)
 
 
+@functools.cache
+def has_workers() -> bool:
+    """Whether this toolc's `serve` has `--workers` (issue 17's `state` branch adds it)."""
+    out = subprocess.run(
+        [sys.executable, "-m", "toolc", "serve", "--help"],
+        cwd=ROOT,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    return "--workers" in out.stdout
+
+
+def unavailable() -> dict[str, str]:
+    """HTTP servers the bench cannot run here: {name: why}."""
+    return {} if has_workers() else {WORKERS: NO_WORKERS}
+
+
 def http_peers(project: Path, with_fastmcp: bool) -> list[HttpPeer]:
     gen = str(project / "generated")
-    toolc = ["-m", "toolc", "serve", "--client", "claude-code", "--generated", gen]
-    toolc += ["--transport", "http", "--port", "0", "--no-trace"]
+    base = ["-m", "toolc", "serve", "--client", "claude-code", "--generated", gen]
+    base += ["--transport", "http", "--no-trace"]
+    toolc = [*base, "--port", "0"]
     out = [
         HttpPeer("toolc", toolc, True, True),
         HttpPeer("toolc stateless", [*toolc, "--stateless"], False, True),
+    ]
+    if has_workers():  # a port of our own: the workers share the socket their parent binds
+        workers = [*base, "--port", "{port}", "--stateless", "--workers", "2"]
+        out.append(HttpPeer(WORKERS, workers, False))
+    out += [
         HttpPeer(
             BASE_HTTP, [str(BENCH / "peer_lowlevel.py"), str(project), "--http", "{port}"], True
         ),
@@ -111,14 +142,40 @@ class Running:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"{self.peer.name} exited with {self.proc.returncode}")
             with socket.socket() as s:
-                if s.connect_ex(("127.0.0.1", self.port)) == 0:
+                if s.connect_ex(("127.0.0.1", self.port)) == 0 and self._healthy():
                     return
             time.sleep(0.05)
         raise RuntimeError(f"{self.peer.name} did not listen within {START_TIMEOUT:g} s")
 
+    def _healthy(self) -> bool:
+        """toolc answers /healthz once a worker serves (its parent may bind the port earlier)."""
+        if not self.peer.name.startswith("toolc"):
+            return True
+        import urllib.error
+        import urllib.request
+
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=5) as r:
+                return bool(r.status == 200)
+        except (urllib.error.URLError, OSError):
+            return False
+
     def cpu_seconds(self) -> float:
-        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / TICK  # utime + stime
+        """utime + stime of the server and every process under it (worker processes)."""
+        total, todo, seen = 0, [self.proc.pid], set()
+        while todo:
+            pid = todo.pop()
+            if pid in seen:
+                continue
+            seen.add(pid)
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                total += int(fields[11]) + int(fields[12])
+                for task in Path(f"/proc/{pid}/task").iterdir():
+                    todo += [int(c) for c in (task / "children").read_text().split()]
+            except (OSError, ValueError):  # it exited meanwhile
+                continue
+        return total / TICK
 
     def stop(self) -> None:
         self.proc.terminate()
@@ -264,6 +321,9 @@ async def http_comparison(
 ) -> dict[str, dict[str, dict[str, list[float]]]]:
     """{concurrency: {server: {figure: [per round]}}}."""
     out: dict[str, dict[str, dict[str, list[float]]]] = {}
+    started = time.perf_counter()
+    if not has_workers():
+        log(f"http: {WORKERS}: {NO_WORKERS}")
     running = [Running(p) for p in http_peers(project, with_fastmcp)]
     try:
         for srv in running:
@@ -277,7 +337,11 @@ async def http_comparison(
                     per = out.setdefault(str(c), {}).setdefault(srv.peer.name, {})
                     for k, v in fig.items():
                         per.setdefault(k, []).append(v)
-            log(f"http round {r + 1}/{rounds} done")
+            elapsed = time.perf_counter() - started
+            log(f"http round {r + 1}/{rounds} done ({elapsed:.0f} s)")
+            if r + 1 < rounds and elapsed * (r + 2) / (r + 1) > HTTP_BUDGET:
+                log(f"http: stopping after {r + 1} round(s): another would pass {HTTP_BUDGET:g} s")
+                break
     finally:
         for srv in running:
             srv.stop()
@@ -325,6 +389,7 @@ def summarise(
     http: dict[str, dict[str, dict[str, list[float]]]], trace: dict[str, dict[str, list[float]]]
 ) -> dict[str, Any]:
     return {
+        "http_unavailable": unavailable(),
         "http": {
             c: {srv: {k: median(v) for k, v in figs.items()} for srv, figs in by.items()}
             for c, by in http.items()

@@ -47,21 +47,26 @@ def markdown(s: dict[str, Any]) -> list[str]:
     """The HTTP and tracing sections of docs/benchmarks.md."""
     http = s["http"]
     servers = list(next(iter(http.values())))
+    missing: dict[str, str] = s.get("http_unavailable", {})
+    at = sum(1 for srv in servers if srv.startswith("toolc"))  # n/a columns after toolc's
+    shown = [*servers[:at], *missing, *servers[at:]]
     lines = [
         "",
         "## Streamable HTTP",
         "",
         "Same tools and handlers over Streamable HTTP on 127.0.0.1, protocol 2025-11-25: **toolc**",
         "(`toolc serve --transport http`, stateful; JSON or SSE decided per request) and **toolc",
-        "stateless** (`--stateless`); **lowlevel**, bench/peer_lowlevel.py with the SDK's",
-        "`streamable_http_app()` at its defaults (stateful, every POST answered as an SSE stream);",
+        "stateless** (`--stateless`); **toolc 2 workers** (`--stateless --workers 2`: two",
+        "worker processes on one port, CPU summed over them); **lowlevel**,",
+        "bench/peer_lowlevel.py with the SDK's `streamable_http_app()` at its defaults (stateful,",
+        "every POST answered as an SSE stream);",
         "**fastmcp**, FastMCP's HTTP transport at its defaults. The load is a minimal keep-alive",
         "HTTP/1.1 client (bench/http_bench.py): `c` connections on one session, each calling in",
         "sequence. Server CPU is utime + stime of the server process per call. Medians over",
         f"rounds, ratio to **{BASE_HTTP}** in parentheses.",
         "",
-        "| concurrency | figure | " + " | ".join(servers) + " |",
-        "| ---: | --- |" + " ---: |" * len(servers),
+        "| concurrency | figure | " + " | ".join(shown) + " |",
+        "| ---: | --- |" + " ---: |" * len(shown),
     ]
     figures = (
         ("calls_s", "calls/s", ".0f"),
@@ -78,11 +83,12 @@ def markdown(s: dict[str, Any]) -> list[str]:
                 cells.append(
                     format(v, fmt) + (f" ({v / base:.2f}×)" if srv != BASE_HTTP and base else "")
                 )
+            cells[at:at] = list(missing.values())
             lines.append(f"| {c} | {label} | " + " | ".join(cells) + " |")
         errors = int(sum(by[srv]["errors"] for srv in servers))
         if errors:
             lines.append(
-                f"| {c} | failed calls (all servers) | {errors} |" + " |" * (len(servers) - 1)
+                f"| {c} | failed calls (all servers) | {errors} |" + " |" * (len(shown) - 1)
             )
     tr = s["tracing_us"]
     lines += [

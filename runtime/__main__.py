@@ -170,6 +170,9 @@ def main(argv: list[str] | None = None) -> int:
             )
     except KeyboardInterrupt:
         pass
+    except OSError as exc:  # a port in use, an address this machine does not have
+        print(f"error: cannot listen: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -104,11 +104,16 @@ def add_http_options(s: argparse.ArgumentParser) -> None:
         "default: never, so per-peer limits count the connecting address)",
     )
 
+    from .telemetry.options import add_metrics_options
+
+    add_metrics_options(s)
+
 
 def http_options(args: argparse.Namespace) -> HttpOptions:
     """The checked options; raises HttpConfigError before anything is bound."""
     from .http_guard import bind_error, is_loopback, parse_hosts, parse_origins
     from .streamable_http import HttpOptions, SessionLimits
+    from .telemetry.options import metrics_options
 
     try:
         parse_hosts(args.allowed_host)
@@ -118,6 +123,8 @@ def http_options(args: argparse.Namespace) -> HttpOptions:
     problem = bind_error(args.host, args.allowed_host, args.insecure_no_auth)
     if problem is not None:
         raise HttpConfigError(problem)
+    if getattr(args, "metrics_port", None) is not None and not 0 <= args.metrics_port < 65536:
+        raise HttpConfigError(f"--metrics-port {args.metrics_port} is not a port (0-65535)")
     if args.header_timeout <= 0:
         raise HttpConfigError("--header-timeout must be more than 0 seconds")
     if args.insecure_no_auth and not is_loopback(args.host):
@@ -137,4 +144,5 @@ def http_options(args: argparse.Namespace) -> HttpOptions:
         head_timeout=args.header_timeout,
         keep_alive_timeout=args.keep_alive_timeout,
         forwarded_allow_ips=args.forwarded_allow_ips,
+        metrics=metrics_options(args),
     )

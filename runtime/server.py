@@ -82,7 +82,10 @@ class App:
                 on_set_logging_level=self._set_logging_level,
                 on_subscriptions_listen=ListenHandler(self.bus),
             )
-        server.middleware = []  # the default OpenTelemetry middleware costs time on every request
+        # The SDK's default OpenTelemetryMiddleware stays off: it costs time on every request
+        # (list, ping, notifications too) and would add a second span per tools/call next to the
+        # one runtime/telemetry exports from the call path (with tool, operation, cache, ...).
+        server.middleware = []
         return server
 
     def init_options(self) -> Any:
@@ -162,12 +165,15 @@ def create_app(
     reload: bool = False,
     state: SharedState | None = None,
 ) -> App:
-    build = load_build(client, generated)
+    from .telemetry import attach_otel
+
+    build, tracer = load_build(client, generated), Tracer(trace)
     if state is None and build.state:  # the client build's `state:` (no --state given)
         from .state import state_of_build
 
         state = state_of_build(build.state)
-    return App(build, Tracer(trace), reload=reload, state=state)
+    attach_otel(tracer, build)  # only when OTEL_EXPORTER_OTLP_ENDPOINT (or kin) is set
+    return App(build, tracer, reload=reload, state=state)
 
 
 def run_stdio(
@@ -221,6 +227,11 @@ def serve_http(
 ) -> None:
     """Serve Streamable HTTP; `events` makes a stateful server's SSE streams resumable."""
     from . import streamable_http
+    from .telemetry.options import MetricsOptions
+    from .telemetry.probes import probes_for
+
+    options = options or streamable_http.HttpOptions()
+    probes = probes_for(app, host, options.metrics or MetricsOptions(), workers)
 
     streamable_http.serve(
         app.server,
@@ -229,10 +240,11 @@ def serve_http(
         stateless=stateless,
         events=events,
         retry_ms=retry_ms,
-        options=options or streamable_http.HttpOptions(),
+        options=options,
         streams=app.streams,
         workers=workers,
         worker_started=partial(_worker_trace, app.tracer),
+        wrap=probes,
     )
 
 

@@ -31,7 +31,7 @@ from mcp.shared.transport_context import TransportContext
 from mcp.types import DEFAULT_NEGOTIATED_VERSION
 from starlette.applications import Starlette
 from starlette.routing import Route
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .events import EventLog, SessionEvents
 from .http_guard import Allowlists, RequestGuard, send_error
@@ -39,6 +39,7 @@ from .http_response import AdaptiveTransport, Streams, adaptive
 
 if TYPE_CHECKING:
     from .state.events import RedisEventLog, RedisSessionEvents
+    from .telemetry.options import MetricsOptions
 
 MCP_PATH = "/mcp"
 SERVER_ERROR = -32000  # JSON-RPC "server error" range: a limit, not a bad request
@@ -242,6 +243,7 @@ class HttpOptions:
     head_timeout: float = 10.0
     keep_alive_timeout: int = 5
     forwarded_allow_ips: str | None = None  # None: X-Forwarded-For is ignored
+    metrics: MetricsOptions | None = None  # None: the defaults (runtime/telemetry/options.py)
 
 
 def _listen(host: str, port: int) -> socket.socket:
@@ -274,9 +276,11 @@ def serve(
     streams: Streams = lambda _name, _args: True,
     workers: int = 1,
     worker_started: Callable[[int], None] | None = None,
+    wrap: Callable[[ASGIApp, Allowlists], ASGIApp] | None = None,
 ) -> None:
     """Bind `host:port` (0: any free port), then serve Streamable HTTP there with uvicorn, in
-    `workers` processes (runtime/http_workers.py) when more than one."""
+    `workers` processes (runtime/http_workers.py) when more than one; `wrap` puts routes in
+    front of the guarded app (runtime/telemetry/probes.py)."""
     import uvicorn
 
     from .http_protocol import MAX_HEAD_BYTES, head_timeout_protocol
@@ -294,8 +298,9 @@ def serve(
         limits=options.limits,
         streams=streams,
     )
+    app: ASGIApp = asgi if wrap is None else wrap(asgi, allowlists)
     config = uvicorn.Config(
-        asgi,
+        app,
         host=host,
         port=port,
         log_level="warning",

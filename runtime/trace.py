@@ -10,6 +10,9 @@ stalls, the file is a pipe nobody reads) a new span is dropped and counted inste
 call; the count is logged, and a `{"dropped": N}` line is written once the file accepts writes
 again. `close()` (at shutdown) writes what is left, waiting at most `CLOSE_WAIT` seconds for a
 stuck writer.
+
+Sinks (runtime/telemetry: OpenTelemetry, Prometheus) get the same spans as `Span` tuples, in
+batches, on the same thread; with a sink attached the thread wakes every `SINK_EVERY` seconds.
 """
 
 from __future__ import annotations
@@ -23,13 +26,14 @@ import time
 from collections import deque
 from collections.abc import Callable
 from pathlib import Path
-from typing import Final, TextIO
+from typing import Final, NamedTuple, Protocol, TextIO
 
 FIELDS: Final = ("ts", "tool", "operation", "legacy", "cache", "breaker", "ms", "outcome", "opened")
 FLUSH_AT: Final = 100
 FLUSH_EVERY: Final = 10.0
 MAX_PENDING: Final = 10_000  # spans waiting for the writer; more are dropped and counted
 CLOSE_WAIT: Final = 5.0
+SINK_EVERY: Final = 1.0  # flush interval when a sink is attached (metrics stay fresh)
 DEFAULT_DIR: Final = ".toolc"
 
 log = logging.getLogger("toolc.runtime")
@@ -60,6 +64,30 @@ def span_line(
     )
 
 
+class Span(NamedTuple):
+    """One call as the sinks see it (`ts`: end, seconds since the epoch)."""
+
+    ts: float
+    ms: float
+    tool: str
+    operation: str
+    legacy: str | None
+    cache: str | None
+    breaker: str | None
+    outcome: str
+    opened: bool
+    principal: str | None
+
+
+class SpanSink(Protocol):
+    """Where spans go besides the JSONL file; both methods run on the writer thread (or in
+    `flush()`'s caller), never on the event loop."""
+
+    def export(self, spans: list[Span]) -> None: ...
+
+    def close(self) -> None: ...
+
+
 def default_path(client: str) -> Path:
     return Path(DEFAULT_DIR) / f"trace-{client}.jsonl"
 
@@ -78,6 +106,8 @@ class Tracer:
         "path",
         "pending",
         "reported",
+        "sinks",
+        "spans",
     )
 
     def __init__(
@@ -100,6 +130,13 @@ class Tracer:
         self._lock = threading.Lock()  # one writer at a time: the thread, or flush()/close()
         self._thread: threading.Thread | None = None
         self._file: TextIO | None = None
+        self.sinks: list[SpanSink] = []
+        self.spans: deque[Span] = deque()  # waiting for the sinks
+
+    def add_sink(self, sink: SpanSink) -> None:
+        """Send every span recorded from now on to `sink` too (call before serving)."""
+        self.sinks.append(sink)
+        self.flush_every = min(self.flush_every, SINK_EVERY)
 
     def record(
         self,
@@ -111,22 +148,29 @@ class Tracer:
         breaker: str | None,
         outcome: str,
         opened: bool = False,
+        principal: str | None = None,
     ) -> None:
-        if self.path is None:
+        path, sinks = self.path, self.sinks
+        if path is None and not sinks:
             return
-        pending = self.pending
-        if len(pending) >= self.max_pending:
+        waiting = len(self.pending) if path is not None else len(self.spans)
+        if waiting >= self.max_pending:
             self.dropped += 1
             if self.dropped == 1 or self.dropped % 1000 == 0:
                 log.warning("span buffer full: %d span(s) dropped so far", self.dropped)
             return
         ms = (time.perf_counter() - start) * 1000.0
-        pending.append(
-            span_line(time.time(), tool, operation, legacy, cache, breaker, ms, outcome, opened)
-        )
+        ts = time.time()
+        if path is not None:
+            line = span_line(ts, tool, operation, legacy, cache, breaker, ms, outcome, opened)
+            self.pending.append(line)
+        if sinks:
+            self.spans.append(
+                Span(ts, ms, tool, operation, legacy, cache, breaker, outcome, opened, principal)
+            )
         if self._thread is None:
             self._start()
-        elif len(pending) == self.flush_at:
+        elif waiting + 1 == self.flush_at:
             self._wake.set()
 
     def _start(self) -> None:
@@ -142,6 +186,8 @@ class Tracer:
 
     def flush(self) -> None:
         """Write every waiting span now (the writer thread's job; also safe from any thread)."""
+        if self.sinks:
+            self._export()
         if self.path is None:
             return
         with self._lock:
@@ -152,6 +198,18 @@ class Tracer:
                 self.reported = self.dropped
             if lines:
                 self._write("".join(lines))
+
+    def _export(self) -> None:
+        with self._lock:
+            spans = self.spans
+            batch = [spans.popleft() for _ in range(len(spans))]
+            if not batch:
+                return
+            for sink in self.sinks:
+                try:
+                    sink.export(batch)
+                except Exception:  # a sink's bug or outage must not stop the others or the file
+                    log.exception("span sink %s failed", type(sink).__name__)
 
     def _write(self, text: str) -> None:
         assert self.path is not None
@@ -184,5 +242,20 @@ class Tracer:
         self.flush()
         with self._lock:
             self._close_file()
+            sinks, self.sinks = self.sinks, []
+        if sinks:  # an exporter whose collector is down retries: shutdown waits CLOSE_WAIT at most
+            closer = threading.Thread(target=_close_sinks, args=(sinks,), daemon=True)
+            closer.start()
+            closer.join(CLOSE_WAIT)
+            if closer.is_alive():
+                log.warning("span sinks did not finish within %g s; spans may be lost", CLOSE_WAIT)
         if self.dropped:
             log.warning("%d span(s) dropped because the span buffer was full", self.dropped)
+
+
+def _close_sinks(sinks: list[SpanSink]) -> None:
+    for sink in sinks:
+        try:
+            sink.close()
+        except Exception:
+            log.exception("span sink %s failed to close", type(sink).__name__)

@@ -51,8 +51,13 @@ def test_bench_quick_without_fastmcp(tmp_path: Path) -> None:
     assert all(isinstance(t["met"], bool) for t in s["targets"])
     # Streamable HTTP side by side at every concurrency, and stdio with tracing on and off
     assert sorted(s["http"]) == ["1", "16", "256", "64"]
+    workers = "toolc 2 workers"  # measured where `serve` has --workers, else marked n/a
+    assert s["http_unavailable"] in ({}, {workers: "n/a (no --workers)"})
+    http_servers = ["lowlevel", "toolc", "toolc stateless"]
+    if not s["http_unavailable"]:
+        http_servers.append(workers)
     for by in s["http"].values():
-        assert sorted(by) == ["lowlevel", "toolc", "toolc stateless"]
+        assert sorted(by) == sorted(http_servers)
         for fig in by.values():
             assert fig["errors"] == 0 and fig["calls"] > 0
             assert fig["calls_s"] > 0 and 0 < fig["p50_ms"] <= fig["p99_ms"]
