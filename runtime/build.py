@@ -59,6 +59,8 @@ class Build:
     # `split: effect` tool name -> {"tool": declared tool, "operations": the ones it answers}
     split: dict[str, dict[str, Any]] = field(default_factory=dict)
     aliases: dict[str, dict[str, Any]] = field(default_factory=dict)  # old tool name -> tool
+    auth: dict[str, Any] | None = None  # the client's `auth:` (names and paths, never secrets)
+    rate_limit: dict[str, Any] | None = None  # the client's `rate_limit:` (every call)
     _tools_list: dict[str, Any] | None = None
     _modules: dict[str, ModuleType] = field(default_factory=dict)
 
@@ -170,6 +172,8 @@ def load_build(
             legacy=dict(g.get("LEGACY", {})),
             split=dict(g.get("SPLIT", {})),
             aliases=dict(g.get("ALIASES", {})),
+            auth=g.get("AUTH"),
+            rate_limit=g.get("RATE_LIMIT"),
         )
     except KeyError as exc:
         raise BuildError(

@@ -28,6 +28,7 @@ from .build import Build, load_build
 from .call import Engine
 from .context import set_min_log_level
 from .excerpt import excerpt
+from .ratelimit.store import BucketStore, MemoryBuckets
 from .results import error_result
 from .trace import Tracer
 
@@ -43,8 +44,17 @@ LIST_TTL_MS = 60_000
 class App:
     """The served state: the current engine (swapped whole on reload) and who to notify."""
 
-    def __init__(self, build: Build, tracer: Tracer, *, reload: bool = False) -> None:
-        self.engine = Engine(build, tracer)
+    def __init__(
+        self,
+        build: Build,
+        tracer: Tracer,
+        *,
+        reload: bool = False,
+        buckets: BucketStore | None = None,
+    ) -> None:
+        # rate-limit buckets outlive reloads (in memory unless a shared store is given)
+        self.buckets: BucketStore = buckets if buckets is not None else MemoryBuckets()
+        self.engine = Engine(build, tracer, self.buckets)
         self.tracer = tracer
         self.reload = reload
         self.bus = InMemorySubscriptionBus()
@@ -115,7 +125,7 @@ class App:
     async def swap(self, build: Build) -> None:
         """Serve `build` from now on and tell clients of both eras that the list changed."""
         old = self.engine
-        self.engine = Engine(build, self.tracer)
+        self.engine = Engine(build, self.tracer, self.buckets)
         log.info("reloaded build for client %s (%d tools)", build.client, len(build.tools))
         del old
         await self.bus.publish(ToolsListChanged())

@@ -32,6 +32,7 @@ from starlette.applications import Starlette
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
+from .auth.gate import AuthGate
 from .events import EventLog, SessionEvents
 from .http_guard import Allowlists, RequestGuard, send_error
 from .http_response import AdaptiveTransport, Streams, adaptive
@@ -181,6 +182,7 @@ def asgi_app(
     allowlists: Allowlists | None = None,
     limits: SessionLimits = SessionLimits(),
     streams: Streams = lambda _name, _args: True,
+    auth: AuthGate | None = None,
 ) -> RequestGuard:
     """Streamable HTTP at `/mcp`; `events` (stateful only) makes its SSE streams resumable.
 
@@ -202,8 +204,13 @@ def asgi_app(
         session_idle_timeout=limits.idle_timeout,
         max_sessions=limits.max_sessions,
     )
+    endpoint: Any = StreamableHTTPASGIApp(manager)
     app = Starlette(
-        routes=[Route(MCP_PATH, endpoint=StreamableHTTPASGIApp(manager))],
+        routes=[
+            Route(MCP_PATH, endpoint=auth.require(endpoint) if auth else endpoint),
+            *(auth.routes() if auth else ()),
+        ],
+        middleware=auth.middleware() if auth else None,
         lifespan=lambda _app: manager.run(),
     )
     return RequestGuard(app, allowlists or Allowlists.build(port))
@@ -219,6 +226,7 @@ class HttpOptions:
     head_timeout: float = 10.0
     keep_alive_timeout: int = 5
     forwarded_allow_ips: str | None = None  # None: X-Forwarded-For is ignored
+    auth: AuthGate | None = None  # None: no authentication
 
 
 def _listen(host: str, port: int) -> socket.socket:
@@ -267,6 +275,7 @@ def serve(
         allowlists=allowlists,
         limits=options.limits,
         streams=streams,
+        auth=options.auth,
     )
     config = uvicorn.Config(
         asgi,

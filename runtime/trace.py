@@ -25,7 +25,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Final, TextIO
 
-FIELDS: Final = ("ts", "tool", "operation", "legacy", "cache", "breaker", "ms", "outcome", "opened")
+FIELDS: Final = (
+    *("ts", "tool", "operation", "legacy", "cache", "breaker", "ms", "outcome", "opened"),
+    "principal",  # who called (HTTP with authentication), else null
+)
 FLUSH_AT: Final = 100
 FLUSH_EVERY: Final = 10.0
 MAX_PENDING: Final = 10_000  # spans waiting for the writer; more are dropped and counted
@@ -51,12 +54,14 @@ def span_line(
     ms: float,
     outcome: str,
     opened: bool,
+    principal: str | None = None,
 ) -> str:
     """One span as a JSON line, keys in FIELDS order (what `json.dumps` of the dict gives)."""
     return (
         f'{{"ts":{ts!r},"tool":{_string(tool)},"operation":{_string(operation)},'
         f'"legacy":{_text(legacy)},"cache":{_text(cache)},"breaker":{_text(breaker)},'
-        f'"ms":{ms!r},"outcome":{_string(outcome)},"opened":{"true" if opened else "false"}}}\n'
+        f'"ms":{ms!r},"outcome":{_string(outcome)},"opened":{"true" if opened else "false"},'
+        f'"principal":{_text(principal)}}}\n'
     )
 
 
@@ -111,6 +116,7 @@ class Tracer:
         breaker: str | None,
         outcome: str,
         opened: bool = False,
+        principal: str | None = None,
     ) -> None:
         if self.path is None:
             return
@@ -122,7 +128,9 @@ class Tracer:
             return
         ms = (time.perf_counter() - start) * 1000.0
         pending.append(
-            span_line(time.time(), tool, operation, legacy, cache, breaker, ms, outcome, opened)
+            span_line(
+                time.time(), tool, operation, legacy, cache, breaker, ms, outcome, opened, principal
+            )
         )
         if self._thread is None:
             self._start()

@@ -23,6 +23,7 @@ from ..lower import (
     tool_entries,
 )
 from ..source import Document, KeyPath
+from .access import auth_jwt_urls_trusted, auth_token_names_unique
 from .compat import aliases_fit, allowed_breaks_known
 from .context import Context, Rule, hint, op_label, quoted
 from .defs import defs_used, refs_resolve
@@ -468,6 +469,18 @@ RULES: tuple[Rule, ...] = (
         "handler-signatures-fit",
         "handlers accept exactly the declared parameters",
         handler_signatures_fit,
+    ),
+    Rule(
+        "E075",
+        "auth-token-names",
+        "a client's auth tokens have distinct names",
+        auth_token_names_unique,
+    ),
+    Rule(
+        "E076",
+        "auth-jwt-urls",
+        "a client's jwt URLs are URLs; jwks_url is https",
+        auth_jwt_urls_trusted,
     ),
 )
 
