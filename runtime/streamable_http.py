@@ -263,7 +263,11 @@ def serve(
 
     from .http_protocol import MAX_HEAD_BYTES, head_timeout_protocol
 
-    sock = _listen(host, port)
+    try:
+        sock = _listen(host, port)
+    except OSError as exc:
+        print(f"error: cannot listen on {host}:{port} ({exc.strerror})", file=sys.stderr)
+        raise SystemExit(1) from None
     port = int(sock.getsockname()[1])
     allowlists = Allowlists.build(port, options.allowed_hosts, options.allowed_origins)
     asgi = asgi_app(

@@ -23,7 +23,7 @@ from ..lower import (
     tool_entries,
 )
 from ..source import Document, KeyPath
-from .access import auth_jwt_urls_trusted, auth_token_names_unique
+from .access import auth_jwt_urls_trusted, auth_token_names_unique, auth_token_sources_named
 from .compat import aliases_fit, allowed_breaks_known
 from .context import Context, Rule, hint, op_label, quoted
 from .defs import defs_used, refs_resolve
@@ -481,6 +481,12 @@ RULES: tuple[Rule, ...] = (
         "auth-jwt-urls",
         "a client's jwt URLs are URLs; jwks_url is https",
         auth_jwt_urls_trusted,
+    ),
+    Rule(
+        "E077",
+        "auth-token-sources",
+        "each auth token is read from one env var (by name) or one file",
+        auth_token_sources_named,
     ),
 )
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 from ..diagnostics import Diagnostic, Note, error
 from .context import Context
+
+ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 def _loopback(host: str) -> bool:
@@ -33,6 +36,33 @@ def auth_token_names_unique(ctx: Context) -> Iterator[Diagnostic]:
                     f'auth token name "{name}" is used twice in client "{doc.data.get("client")}"',
                     "give each token its own name (the principal handlers and spans see)",
                     Note(doc.source_map.span(("auth", "tokens", first, "name")), "first use."),
+                )
+
+
+def auth_token_sources_named(ctx: Context) -> Iterator[Diagnostic]:
+    """Each token names exactly one source, and `env` is a variable's name. The value is never
+    quoted back: when it is not a name, it may well be the secret itself."""
+    for doc in ctx.clients:
+        auth = doc.data.get("auth") or {}
+        for i, token in enumerate(auth.get("tokens") or ()):
+            name = str(token.get("name"))
+            sources = [k for k in ("env", "file") if k in token]
+            span = doc.source_map.span(("auth", "tokens", i))
+            if len(sources) != 1:
+                yield error(
+                    span,
+                    "E077",
+                    f'auth token "{name}" names {"both env and file" if sources else "no source"}',
+                    "give exactly one: env (a variable's name) or file (a path)",
+                )
+            elif "env" in token and not ENV_NAME.match(str(token["env"])):
+                yield error(
+                    doc.source_map.span(("auth", "tokens", i, "env")),
+                    "E077",
+                    f'the env of auth token "{name}" is not the name of an environment variable '
+                    "(it is not quoted here: it may be the token itself)",
+                    "give the variable's name, e.g. TOOLC_TOKEN_CI, and put the token in the "
+                    "environment",
                 )
 
 

@@ -55,7 +55,8 @@ def compiled() -> Path:
 def serve_args(client: str, port: int, *extra: str) -> list[str]:
     root = compiled()
     args = [sys.executable, "-m", "toolc", "serve", "--client", client, "--transport", "http"]
-    return [*args, "--port", str(port), "--root", str(root), "--no-trace", *extra]
+    trace = () if "--trace" in extra else ("--no-trace",)
+    return [*args, "--port", str(port), "--root", str(root), *trace, *extra]
 
 
 @contextmanager

@@ -146,6 +146,6 @@ async def test_a_jwt_from_the_issuer_is_accepted_and_keys_rotate(
         hits = issuer.hits
         for i in range(10):
             forged = issuer.token("rogue", aud=audience, scope="mcp", jti=str(i))
-            r = await post(http, url, INITIALIZE, {"Authorization": f"Bearer {forged}"})
-            assert r.status_code == 401
+            refused = await post(http, url, INITIALIZE, {"Authorization": f"Bearer {forged}"})
+            assert refused.status_code == 401
         assert issuer.hits - hits <= 3
