@@ -32,13 +32,23 @@ ASYMMETRIC: Final = frozenset(
 
 
 class JwksKeys:
-    __slots__ = ("_lock", "fetched_at", "fetches", "keys", "limiter", "max_age", "url")
+    __slots__ = (
+        "_lock",
+        "failed_at",
+        "fetched_at",
+        "fetches",
+        "keys",
+        "limiter",
+        "max_age",
+        "url",
+    )
 
     def __init__(self, url: str, *, max_age: float = MAX_AGE) -> None:
         self.url = url
         self.max_age = max_age
         self.keys: dict[str, jwt.PyJWK] = {}  # kid ("" for a key without one) -> key
         self.fetched_at: float | None = None
+        self.failed_at = -REFETCH_EVERY  # the last failed fetch (monotonic seconds)
         self.fetches = 0
         self.limiter = MemoryBuckets(max_buckets=1)
         self._lock = anyio.Lock()
@@ -48,8 +58,8 @@ class JwksKeys:
         now = time.monotonic()
         stale = self.fetched_at is None or now - self.fetched_at > self.max_age
         key = self.keys.get(kid)
-        if key is not None and not stale:
-            return key
+        if key is not None and (not stale or now - self.failed_at < REFETCH_EVERY):
+            return key  # fresh, or stale while the issuer is failing: keep what we have
         async with self._lock:
             key = self.keys.get(kid)
             fresh = self.fetched_at is not None and time.monotonic() - self.fetched_at <= 1.0
@@ -75,6 +85,7 @@ class JwksKeys:
             self.keys = _parse(json.loads(response.content))
             self.fetched_at = time.monotonic()
         except Exception as exc:  # keep the keys we have; the token is refused if none fits
+            self.failed_at = time.monotonic()
             log.warning("cannot fetch JWKS from %s: %s", self.url, str(exc)[:200])
 
 

@@ -22,7 +22,10 @@ OLD, NEW = "old-0123456789abcdef", "new-0123456789abcdef"
 def test_several_named_tokens_are_live_at_once_for_rotation(tmp_path: Path) -> None:
     (tmp_path / "new.token").write_text(NEW + "\n")
     tokens = StaticTokens.load(
-        [TokenSource("ci-old", env="T_OLD"), TokenSource("ci-new", file="new.token", scopes=("a",))],
+        [
+            TokenSource("ci-old", env="T_OLD"),
+            TokenSource("ci-new", file="new.token", scopes=("a",)),
+        ],
         environ={"T_OLD": OLD},
         root=tmp_path,
     )
