@@ -157,8 +157,10 @@ def create_app(
     *,
     trace: str | None = None,
     reload: bool = False,
+    buckets: BucketStore | None = None,
 ) -> App:
-    return App(load_build(client, generated), Tracer(trace), reload=reload)
+    """`buckets`: where rate-limit buckets live (default: this process's memory)."""
+    return App(load_build(client, generated), Tracer(trace), reload=reload, buckets=buckets)
 
 
 def run_stdio(

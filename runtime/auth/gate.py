@@ -17,7 +17,7 @@ from pydantic import AnyHttpUrl
 from starlette.middleware import Middleware
 from starlette.middleware.authentication import AuthenticationMiddleware
 from starlette.routing import BaseRoute
-from starlette.types import ASGIApp
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..principal import Principal
 from .jwt_tokens import JwtSettings, JwtVerifier
@@ -100,6 +100,28 @@ class Authenticator:
         )
 
 
+class ScopedChallenge(RequireAuthMiddleware):
+    """The SDK's middleware, whose challenges also name the required scopes (`scope="..."`, as
+    the MCP authorization spec asks), so a client knows what to request from the issuer."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if not self.required_scopes:
+            await super().__call__(scope, receive, send)
+            return
+        param = b', scope="' + " ".join(self.required_scopes).encode() + b'"'
+
+        async def send_with_scope(message: Message) -> None:
+            if message["type"] == "http.response.start" and message["status"] in (401, 403):
+                message = dict(message)
+                message["headers"] = [
+                    (k, v + param if k.lower() == b"www-authenticate" else v)
+                    for k, v in message["headers"]
+                ]
+            await send(message)
+
+        await super().__call__(scope, receive, send_with_scope)
+
+
 def check_url(key: str, url: str, *, https: bool) -> None:
     """An absolute http(s) URL; with `https`, plain http only on a loopback host."""
     from urllib.parse import urlsplit
@@ -145,7 +167,7 @@ class AuthGate:
 
     def require(self, endpoint: ASGIApp) -> ASGIApp:
         required = list(self.settings.jwt.scopes) if self.settings.jwt else []
-        return RequireAuthMiddleware(endpoint, required, self.metadata_url)
+        return ScopedChallenge(endpoint, required, self.metadata_url)
 
     def routes(self) -> Sequence[BaseRoute]:
         """The Protected Resource Metadata document, at the RFC 9728 path of the resource and at

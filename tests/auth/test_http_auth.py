@@ -52,7 +52,7 @@ async def test_no_or_a_wrong_token_gets_401_with_the_metadata_url(
     value = challenge(r)
     assert 'error="invalid_token"' in value
     metadata = url.replace("/mcp", "/.well-known/oauth-protected-resource/mcp")
-    assert f'resource_metadata="{metadata}"' in value
+    assert f'resource_metadata="{metadata}"' in value and 'scope="mcp"' in value
     assert "wrong-token" not in r.text
 
 
@@ -99,7 +99,7 @@ async def test_a_jwt_without_the_required_scope_gets_403_insufficient_scope(
         r = await post(http, url, INITIALIZE, {"Authorization": f"Bearer {token}"})
     assert r.status_code == 403
     value = challenge(r)
-    assert 'error="insufficient_scope"' in value and "mcp" in value
+    assert 'error="insufficient_scope"' in value and 'scope="mcp"' in value
 
 
 async def test_the_right_static_token_works_and_names_the_principal(
