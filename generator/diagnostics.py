@@ -99,6 +99,9 @@ CODES: dict[str, Code] = {
         ),
         Code("E060", "breaking-change", "the catalog breaks a client's contract in `tools.lock`"),
         Code("E061", "lock-file", "`tools.lock` cannot be read or has an unknown format"),
+        Code("E075", "auth-token-name", "two auth tokens of a client share a name"),
+        Code("E076", "auth-jwt-url", "a jwt URL of a client is no URL, or its jwks_url is http"),
+        Code("E077", "auth-token-source", "an auth token has no single env var name or file"),
         # W001 reads today's date, so only `toolc check` reports it; generated files never do.
         Code("W001", "legacy-sunset", "a legacy name or tool alias is past its sunset date"),
         Code("W002", "empty-client", "a client exposes no tools"),

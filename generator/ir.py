@@ -130,6 +130,45 @@ class CachePolicy:
     ttl: float  # seconds
     max_entries: int
     span: Span
+    shared: bool = False  # one entry for every principal (default: one per principal)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RateLimit:
+    """`rate_limit`: a token bucket per caller (client, tool or operation)."""
+
+    calls_per_minute: float
+    burst: int
+    span: Span
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AuthToken:
+    """A static bearer token of a client's `auth.tokens`: where it is read, never its value."""
+
+    name: str
+    env: str | None
+    file: str | None
+    scopes: tuple[str, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class JwtAuth:
+    issuer: str
+    audience: str  # the server's resource URL
+    jwks_url: str
+    scopes: tuple[str, ...]  # every token must carry these
+    span: Span
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Auth:
+    """A client's `auth:`: who may call its build over HTTP."""
+
+    tokens: tuple[AuthToken, ...]
+    jwt: JwtAuth | None
+    span: Span
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -233,6 +272,8 @@ class Operation:
     title: str | None = None  # titles a listed legacy alias or a one-operation split tool
     open_world: bool | None = None  # openWorldHint; None: not declared (MCP's default is true)
     forward: Forward | None = None  # set: an upstream tool serves it (no handler)
+    scopes: tuple[str, ...] = ()  # the operation's and its tool's `scopes`, declaration order
+    rate_limit: RateLimit | None = None  # the operation's own bucket
 
     @property
     def required(self) -> tuple[str, ...]:
@@ -253,6 +294,7 @@ class Tool:
     icons: tuple[JsonValue, ...] = ()  # MCP `icons`, verbatim
     meta: JsonValue = None  # MCP `_meta`, verbatim (e.g. MCP Apps' `ui` keys); None: omitted
     aliases: tuple[LegacyName, ...] = ()  # old names of the whole tool (no argument renames)
+    rate_limit: RateLimit | None = None  # one bucket for all its operations
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -352,6 +394,8 @@ class ClientProfile:
     instructions_mode: InstructionsMode = "replace"
     # shared state (runtime/state): ("url", URL with ${VAR} references) or ("url_env", NAME)
     state: tuple[str, str] | None = None
+    auth: Auth | None = None  # `auth:`; None: the build declares no authentication
+    rate_limit: RateLimit | None = None  # one bucket per caller for every call
     span: Span  # the `client` key's value
     max_tools_span: Span | None = None
     max_list_bytes_span: Span | None = None

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import ir
+from .access import auth, rate_limit
 from .diagnostics import Diagnostic, error
 from .handler_imports import HandlerImports
 from .schema_refs import with_defs
@@ -232,6 +233,7 @@ class _Lowering:
                 ttl=float(p["ttl"]),
                 max_entries=int(p.get("max_entries", 1024)),
                 span=self.key_span(("policies", "cache", name)),
+                shared=bool(p.get("shared", False)),
             )
             for name, p in (policies.get("cache") or {}).items()
         )
@@ -297,6 +299,7 @@ class _Lowering:
             icons=tuple(data.get("icons") or ()),
             meta=data.get("meta"),
             aliases=self.aliases(entry),
+            rate_limit=rate_limit(self.doc, (*entry.path, "rate_limit")),
         )
 
     def aliases(self, entry: ToolEntry) -> tuple[ir.LegacyName, ...]:
@@ -362,6 +365,10 @@ class _Lowering:
             title=data.get("title") if op.master else None,
             open_world=data.get("open_world"),
             forward=forward,
+            scopes=tuple(
+                dict.fromkeys([*(tool.data.get("scopes") or ()), *(data.get("scopes") or ())])
+            ),
+            rate_limit=(rate_limit(self.doc, (*op.path, "rate_limit")) if op.master else None),
         )
 
     def handler(self, tool: ToolEntry, op: OpEntry) -> tuple[str, ir.PyIdent, bool, bool]:
@@ -450,6 +457,8 @@ def profile(
         span=smap.span(("client",)),
         max_tools_span=smap.span(("max_tools",)) if "max_tools" in data else None,
         max_list_bytes_span=smap.span(("max_list_bytes",)) if "max_list_bytes" in data else None,
+        auth=auth(document),
+        rate_limit=rate_limit(document, ("rate_limit",)),
     )
 
 

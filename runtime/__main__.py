@@ -123,13 +123,6 @@ def main(argv: list[str] | None = None) -> int:
     if problem is not None:
         print(f"error: {problem}", file=sys.stderr)
         return 2
-    options = None
-    if args.transport == "http":
-        try:
-            options = http_options(args)
-        except HttpConfigError as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return 2
     from .server import create_app, run_stdio, serve_http
     from .state import StateConfigError, open_state
     from .trace import default_path
@@ -142,6 +135,14 @@ def main(argv: list[str] | None = None) -> int:
     except (BuildError, StateConfigError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    options = None
+    if args.transport == "http":
+        build = app.engine.build
+        try:  # after loading the build: its `auth:` decides whether a public bind is allowed
+            options = http_options(args, build.auth, build.root.parent)
+        except HttpConfigError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
     try:
         if args.transport == "stdio":
             run_stdio(

@@ -60,6 +60,8 @@ class Build:
     split: dict[str, dict[str, Any]] = field(default_factory=dict)
     aliases: dict[str, dict[str, Any]] = field(default_factory=dict)  # old tool name -> tool
     state: dict[str, str] = field(default_factory=dict)  # client `state:` ({"url"} or {"url_env"})
+    auth: dict[str, Any] | None = None  # the client's `auth:` (names and paths, never secrets)
+    rate_limit: dict[str, Any] | None = None  # the client's `rate_limit:` (every call)
     _tools_list: dict[str, Any] | None = None
     _modules: dict[str, ModuleType] = field(default_factory=dict)
 
@@ -172,6 +174,8 @@ def load_build(
             split=dict(g.get("SPLIT", {})),
             aliases=dict(g.get("ALIASES", {})),
             state=dict(g.get("STATE", {})),
+            auth=g.get("AUTH"),
+            rate_limit=g.get("RATE_LIMIT"),
         )
     except KeyError as exc:
         raise BuildError(

@@ -14,6 +14,7 @@ already running keep the one they started on.
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 import uuid
@@ -26,11 +27,14 @@ from mcp import types
 from mcp.shared.exceptions import MCPError
 from pydantic import BaseModel
 
+from .auth.scopes import missing_scopes, principal_of, scope_error
 from .build import Build
 from .context import ToolContext
 from .dispatch import Dispatcher, Operation
 from .errors import ToolError
 from .policies.limits import Overloaded, acquire
+from .principal import Principal
+from .ratelimit import BucketStore, RateLimiter
 from .results import error_result, to_result
 from .trace import Tracer
 from .validation import InvalidArguments, check_extra, check_fixed, validate
@@ -49,13 +53,26 @@ OUTPUT: Final = "output_mismatch"
 OVERLOAD: Final = "overload"
 OPEN: Final = "breaker_open"
 INVALID: Final = "invalid"
+DENIED: Final = "denied"  # the principal lacks a scope the operation requires
+LIMITED: Final = "rate_limited"
 WRITES: Final = frozenset({"write", "destructive"})
 
 
 class Engine:
-    def __init__(self, build: Build, tracer: Tracer, state: SharedState | None = None) -> None:
+    def __init__(
+        self,
+        build: Build,
+        tracer: Tracer,
+        state: SharedState | None = None,
+        buckets: BucketStore | None = None,
+    ) -> None:
         self.build = build
         self.tracer = tracer
+        if buckets is None and state is not None:  # shared state: buckets shared by every worker
+            from .state.buckets import RedisBucketStore
+
+            buckets = RedisBucketStore(state)
+        self.rate_limiter = RateLimiter(build.client, buckets)
         self.dispatcher = Dispatcher(build, state)
         self.limiter = anyio.CapacityLimiter(build.max_concurrency)
         self.workers = Workers(build.max_concurrency)  # threads of `def` handlers
@@ -93,21 +110,31 @@ class Engine:
         except InvalidArguments as exc:
             return error_result(exc.message)
         op = r.op
+        principal = principal_of(getattr(ctx, "request", None))
+        who = principal.name if principal is not None else None
         try:
             args = check_fixed(r.args, r.fixed, op.where, name) if r.fixed else r.args
             model, key = validate(op.input, args, op.where, r.old_names)
             if op.keywords:
                 check_extra(model, op.keywords, op.where)
         except InvalidArguments as exc:
-            self.tracer.record(start, op.tool, op.name, r.legacy, None, None, INVALID)
+            self.tracer.record(start, op.tool, op.name, r.legacy, None, None, INVALID, False, who)
             return error_result(exc.message)
+        refused = await self._admit(op, principal)
+        if refused is not None:
+            self.tracer.record(
+                start, op.tool, op.name, r.legacy, None, None, refused[0], False, who
+            )
+            return error_result(refused[1])
+        if principal is not None and op.cache is not None and not op.cache_shared:
+            key = json.dumps(principal.name) + key  # one principal's reads never serve another
         breaker = op.breaker
         state = None
         if breaker is not None:
             retry_after = breaker.allow()
             state = breaker.state
             if retry_after is not None:
-                self.tracer.record(start, op.tool, op.name, r.legacy, None, state, OPEN)
+                self.tracer.record(start, op.tool, op.name, r.legacy, None, state, OPEN, False, who)
                 return error_result(
                     f"{op.where} is failing and temporarily disabled (circuit open) — "
                     f"retry in {retry_after:.1f} s"
@@ -119,6 +146,7 @@ class Engine:
             op.name,
             ctx.protocol_version,
             getattr(ctx, "close_sse_stream", None),
+            principal,
         )
         outcome: str | None = None
         counted = False  # the outcome counts toward the breaker (runtime/policies/breaker.py)
@@ -156,8 +184,22 @@ class Engine:
             await invalidate_everywhere(op)
         if outcome is None:
             outcome = ERROR if result.is_error else OK
-        self.tracer.record(start, op.tool, op.name, r.legacy, cache_state, state, outcome, opened)
+        self.tracer.record(
+            start, op.tool, op.name, r.legacy, cache_state, state, outcome, opened, who
+        )
         return result
+
+    async def _admit(self, op: Operation, principal: Principal | None) -> tuple[str, str] | None:
+        """(outcome, message) when the caller may not run `op` now: a scope its token lacks
+        (checked only with authentication), or a rate limit reached."""
+        missing = missing_scopes(op.scopes, principal)
+        if missing and principal is not None:
+            return DENIED, scope_error(op.where, missing, principal)
+        if op.rate_limits:
+            message = await self.rate_limiter.check(op.rate_limits, principal)
+            if message is not None:
+                return LIMITED, message
+        return None
 
     async def _run(
         self, op: Operation, model: BaseModel, tctx: ToolContext

@@ -15,6 +15,8 @@ from mcp.server.session import ServerSession
 from mcp.shared.exceptions import MCPDeprecationWarning
 from mcp.shared.message import CloseSSEStreamCallback
 
+from .principal import Principal
+
 LogLevel = Literal["debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"]
 LOG_LEVELS: tuple[LogLevel, ...] = get_args(LogLevel)  # least to most severe
 LOG_LEVEL_KEY = "toolc.log_level"  # in the connection's `state`: the client's logging/setLevel
@@ -38,6 +40,7 @@ class ToolContext:
         "_close_sse_stream",
         "cancelled",
         "operation",
+        "principal",
         "protocol_version",
         "request_id",
         "session",
@@ -52,6 +55,7 @@ class ToolContext:
         operation: str,
         protocol_version: str,
         close_sse_stream: CloseSSEStreamCallback | None = None,
+        principal: Principal | None = None,
     ) -> None:
         self.session = session
         self.request_id = request_id
@@ -59,6 +63,9 @@ class ToolContext:
         self.operation = operation
         self.protocol_version = protocol_version
         self._close_sse_stream = close_sse_stream
+        # who is calling (HTTP with authentication): a static token's name or a JWT's `sub`,
+        # with its scopes; None over stdio and unauthenticated HTTP (one local user)
+        self.principal = principal
         # True once the caller stopped waiting (timeout or cancellation). A `def` handler that
         # waits in a blocking call can poll it; pure-Python code is stopped anyway (HandlerStopped)
         self.cancelled = False

@@ -27,6 +27,7 @@ from .build import Build
 from .excerpt import excerpt
 from .policies.breaker import Breaker
 from .policies.cache import ResultCache
+from .ratelimit import Limit, limit_of
 from .validation import InvalidArguments
 
 if TYPE_CHECKING:
@@ -53,6 +54,9 @@ class Operation:
     streams: bool  # the handler takes `ctx`: it may send progress or logs mid-call
     # `additional_params: allow`: keyword names an undeclared argument may not take
     keywords: frozenset[str] = frozenset()
+    scopes: tuple[str, ...] = ()  # `scopes:` of the operation and its tool (checked over auth)
+    rate_limits: tuple[Limit, ...] = ()  # the operation's, then its tool's, then the client's
+    cache_shared: bool = False  # its cache policy says `shared: true`: one entry for everyone
 
 
 @dataclass(slots=True, eq=False)
@@ -146,6 +150,7 @@ class Dispatcher:
                     state, build.client, name, float(p["ttl"]), int(p["max_entries"])
                 )
         self._legacy: dict[str, _Legacy] = {}
+        self.client_limit = limit_of(build.rate_limit, "*", f'client "{build.client}"')
 
     def resolve(self, name: str, arguments: Mapping[str, Any]) -> Resolved:
         declared = self.build.names.get(name)
@@ -283,15 +288,27 @@ class Dispatcher:
                 if policy:
                     groups.setdefault((policy, target_tool), []).append(target)
             timeout = spec.get("timeout")
+            where = (
+                f'tool "{visible}"'
+                if table["kind"] == "plain"
+                else f'tool "{visible}" operation "{op_name}"'
+            )
+            limits = (
+                limit_of(spec.get("rate_limit"), f"{declared}.{op_name}", where),
+                limit_of(table.get("rate_limit"), declared, what),
+                self.client_limit,
+            )
             ops[op_name] = Operation(
+                scopes=tuple(spec.get("scopes") or ()),
+                rate_limits=tuple(limit for limit in limits if limit is not None),
+                cache_shared=bool(
+                    spec.get("cache")
+                    and self.build.cache_policies[spec["cache"]].get("shared", False)
+                ),
                 keywords=frozenset(entry.get("keywords") or ()),
                 tool=declared,
                 name=op_name,
-                where=(
-                    f'tool "{visible}"'
-                    if table["kind"] == "plain"
-                    else f'tool "{visible}" operation "{op_name}"'
-                ),
+                where=where,
                 call=entry["call"],
                 is_async=bool(entry["is_async"]),
                 input=entry["input"],

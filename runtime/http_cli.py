@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import logging
 import math
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # imported when serving HTTP only: stdio start-up stays lean
     from .streamable_http import HttpOptions
@@ -59,7 +60,7 @@ def add_http_options(s: argparse.ArgumentParser) -> None:
     g.add_argument(
         "--insecure-no-auth",
         action="store_true",
-        help="allow a non-loopback --host although the runtime has no authentication",
+        help="allow a non-loopback --host with no authentication configured (warns)",
     )
     g.add_argument(
         "--max-sessions",
@@ -103,31 +104,46 @@ def add_http_options(s: argparse.ArgumentParser) -> None:
         help="trust X-Forwarded-For/-Proto from these proxy addresses (comma-separated; "
         "default: never, so per-peer limits count the connecting address)",
     )
+    from .auth.options import add_auth_options
+
+    add_auth_options(s)
 
     from .telemetry.options import add_metrics_options
 
     add_metrics_options(s)
 
 
-def http_options(args: argparse.Namespace) -> HttpOptions:
-    """The checked options; raises HttpConfigError before anything is bound."""
+def http_options(
+    args: argparse.Namespace, auth: dict[str, Any] | None = None, root: Path | None = None
+) -> HttpOptions:
+    """The checked options; raises HttpConfigError before anything is bound. `auth` is the
+    build's `auth:` table (the serve options add to it); `root` anchors its relative paths."""
+    from .auth.options import auth_gate
+    from .auth.tokens import AuthConfigError
     from .http_guard import bind_error, is_loopback, parse_hosts, parse_origins
     from .streamable_http import HttpOptions, SessionLimits
     from .telemetry.options import metrics_options
+
+    try:
+        gate = auth_gate(args, auth, root or Path.cwd())
+    except AuthConfigError as exc:
+        raise HttpConfigError(str(exc)) from None
 
     try:
         parse_hosts(args.allowed_host)
         parse_origins(args.allowed_origin)
     except ValueError as exc:
         raise HttpConfigError(str(exc)) from None
-    problem = bind_error(args.host, args.allowed_host, args.insecure_no_auth)
+    problem = bind_error(args.host, args.allowed_host, args.insecure_no_auth or gate is not None)
     if problem is not None:
         raise HttpConfigError(problem)
     if getattr(args, "metrics_port", None) is not None and not 0 <= args.metrics_port < 65536:
         raise HttpConfigError(f"--metrics-port {args.metrics_port} is not a port (0-65535)")
     if args.header_timeout <= 0:
         raise HttpConfigError("--header-timeout must be more than 0 seconds")
-    if args.insecure_no_auth and not is_loopback(args.host):
+    if gate is not None:
+        log.info("authentication: %s", gate.describe())
+    elif args.insecure_no_auth and not is_loopback(args.host):
         log.warning(
             "serving on %s without authentication (--insecure-no-auth): anyone who can reach "
             "this address can call every tool",
@@ -145,4 +161,5 @@ def http_options(args: argparse.Namespace) -> HttpOptions:
         keep_alive_timeout=args.keep_alive_timeout,
         forwarded_allow_ips=args.forwarded_allow_ips,
         metrics=metrics_options(args),
+        auth=gate,
     )

@@ -149,9 +149,9 @@ class Allowlists:
         return value is None or origin_key(value) in self.origins
 
 
-def bind_error(host: str, allowed_hosts: list[str], insecure_no_auth: bool) -> str | None:
+def bind_error(host: str, allowed_hosts: list[str], authenticated: bool) -> str | None:
     """Why serving on `host` is refused, or None. Loopback needs nothing; anything else needs an
-    explicit Host allowlist and, as long as the runtime has no authentication, a written waiver."""
+    explicit Host allowlist and authentication (or the written waiver, --insecure-no-auth)."""
     if is_loopback(host):
         return None
     if not allowed_hosts:
@@ -159,10 +159,11 @@ def bind_error(host: str, allowed_hosts: list[str], insecure_no_auth: bool) -> s
             f'--host "{excerpt(host)}" is not a loopback address — pass --allowed-host NAME[:PORT] '
             "(repeatable) with the names clients use to reach this server"
         )
-    if not insecure_no_auth:
+    if not authenticated:
         return (
             f'--host "{excerpt(host)}" would serve every tool without authentication — '
-            "bind 127.0.0.1, or accept the risk with --insecure-no-auth"
+            "configure it (`auth:` in the client YAML, or --auth-token-env / --auth-tokens-file / "
+            "--jwt-issuer), bind 127.0.0.1, or accept the risk with --insecure-no-auth"
         )
     return None
 

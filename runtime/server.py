@@ -29,6 +29,7 @@ from .build import Build, load_build
 from .call import Engine
 from .context import set_min_log_level
 from .excerpt import excerpt
+from .ratelimit.store import BucketStore, MemoryBuckets
 from .results import error_result
 from .trace import Tracer
 
@@ -53,9 +54,16 @@ class App:
         *,
         reload: bool = False,
         state: SharedState | None = None,
+        buckets: BucketStore | None = None,
     ) -> None:
         self.state = state.for_server(str(build.server.get("name") or "toolc")) if state else None
-        self.engine = Engine(build, tracer, self.state)
+        # rate-limit buckets outlive reloads: in Redis when state is shared, else in memory
+        if buckets is None and self.state is not None:
+            from .state.buckets import RedisBucketStore
+
+            buckets = RedisBucketStore(self.state)
+        self.buckets: BucketStore = buckets if buckets is not None else MemoryBuckets()
+        self.engine = Engine(build, tracer, self.state, self.buckets)
         self.tracer = tracer
         self.reload = reload
         self.bus = InMemorySubscriptionBus()
@@ -129,7 +137,7 @@ class App:
     async def swap(self, build: Build) -> None:
         """Serve `build` from now on and tell clients of both eras that the list changed."""
         old = self.engine
-        self.engine = Engine(build, self.tracer, self.state)
+        self.engine = Engine(build, self.tracer, self.state, self.buckets)
         log.info("reloaded build for client %s (%d tools)", build.client, len(build.tools))
         del old
         await self.bus.publish(ToolsListChanged())
@@ -164,7 +172,10 @@ def create_app(
     trace: str | None = None,
     reload: bool = False,
     state: SharedState | None = None,
+    buckets: BucketStore | None = None,
 ) -> App:
+    """`state`: shared state in Redis (default: the build's `state:`, else none); `buckets`: where
+    rate-limit buckets live (default: Redis with shared state, else this process's memory)."""
     from .telemetry import attach_otel
 
     build, tracer = load_build(client, generated), Tracer(trace)
@@ -173,7 +184,7 @@ def create_app(
 
         state = state_of_build(build.state)
     attach_otel(tracer, build)  # only when OTEL_EXPORTER_OTLP_ENDPOINT (or kin) is set
-    return App(build, tracer, reload=reload, state=state)
+    return App(build, tracer, reload=reload, state=state, buckets=buckets)
 
 
 def run_stdio(

@@ -33,6 +33,7 @@ from starlette.applications import Starlette
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from .auth.gate import AuthGate
 from .events import EventLog, SessionEvents
 from .http_guard import Allowlists, RequestGuard, send_error
 from .http_response import AdaptiveTransport, Streams, adaptive
@@ -205,6 +206,7 @@ def asgi_app(
     allowlists: Allowlists | None = None,
     limits: SessionLimits = SessionLimits(),
     streams: Streams = lambda _name, _args: True,
+    auth: AuthGate | None = None,
 ) -> RequestGuard:
     """Streamable HTTP at `/mcp`; `events` (stateful only) makes its SSE streams resumable.
 
@@ -226,8 +228,13 @@ def asgi_app(
         session_idle_timeout=limits.idle_timeout,
         max_sessions=limits.max_sessions,
     )
+    endpoint: Any = StreamableHTTPASGIApp(manager)
     app = Starlette(
-        routes=[Route(MCP_PATH, endpoint=StreamableHTTPASGIApp(manager))],
+        routes=[
+            Route(MCP_PATH, endpoint=auth.require(endpoint) if auth else endpoint),
+            *(auth.routes() if auth else ()),
+        ],
+        middleware=auth.middleware() if auth else None,
         lifespan=lambda _app: manager.run(),
     )
     return RequestGuard(app, allowlists or Allowlists.build(port))
@@ -244,6 +251,7 @@ class HttpOptions:
     keep_alive_timeout: int = 5
     forwarded_allow_ips: str | None = None  # None: X-Forwarded-For is ignored
     metrics: MetricsOptions | None = None  # None: the defaults (runtime/telemetry/options.py)
+    auth: AuthGate | None = None  # None: no authentication
 
 
 def _listen(host: str, port: int) -> socket.socket:
@@ -285,7 +293,11 @@ def serve(
 
     from .http_protocol import MAX_HEAD_BYTES, head_timeout_protocol
 
-    sock = _listen(host, port)
+    try:
+        sock = _listen(host, port)
+    except OSError as exc:
+        print(f"error: cannot listen on {host}:{port} ({exc.strerror})", file=sys.stderr)
+        raise SystemExit(1) from None
     port = int(sock.getsockname()[1])
     allowlists = Allowlists.build(port, options.allowed_hosts, options.allowed_origins)
     asgi = asgi_app(
@@ -297,6 +309,7 @@ def serve(
         allowlists=allowlists,
         limits=options.limits,
         streams=streams,
+        auth=options.auth,
     )
     app: ASGIApp = asgi if wrap is None else wrap(asgi, allowlists)
     config = uvicorn.Config(

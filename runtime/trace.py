@@ -28,7 +28,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Final, NamedTuple, Protocol, TextIO
 
-FIELDS: Final = ("ts", "tool", "operation", "legacy", "cache", "breaker", "ms", "outcome", "opened")
+FIELDS: Final = (
+    *("ts", "tool", "operation", "legacy", "cache", "breaker", "ms", "outcome", "opened"),
+    "principal",  # who called (HTTP with authentication), else null
+)
 FLUSH_AT: Final = 100
 FLUSH_EVERY: Final = 10.0
 MAX_PENDING: Final = 10_000  # spans waiting for the writer; more are dropped and counted
@@ -55,12 +58,14 @@ def span_line(
     ms: float,
     outcome: str,
     opened: bool,
+    principal: str | None = None,
 ) -> str:
     """One span as a JSON line, keys in FIELDS order (what `json.dumps` of the dict gives)."""
     return (
         f'{{"ts":{ts!r},"tool":{_string(tool)},"operation":{_string(operation)},'
         f'"legacy":{_text(legacy)},"cache":{_text(cache)},"breaker":{_text(breaker)},'
-        f'"ms":{ms!r},"outcome":{_string(outcome)},"opened":{"true" if opened else "false"}}}\n'
+        f'"ms":{ms!r},"outcome":{_string(outcome)},"opened":{"true" if opened else "false"},'
+        f'"principal":{_text(principal)}}}\n'
     )
 
 
@@ -162,7 +167,9 @@ class Tracer:
         ms = (time.perf_counter() - start) * 1000.0
         ts = time.time()
         if path is not None:
-            line = span_line(ts, tool, operation, legacy, cache, breaker, ms, outcome, opened)
+            line = span_line(
+                ts, tool, operation, legacy, cache, breaker, ms, outcome, opened, principal
+            )
             self.pending.append(line)
         if sinks:
             self.spans.append(

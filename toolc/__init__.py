@@ -7,7 +7,8 @@
 `ToolError(message)`: an expected failure; the caller gets an `isError` result whose text is
 exactly `message`. `TransientError` (or `ToolError(message, transient=True)`): a failing
 dependency, which also counts toward the circuit breaker. `ToolContext`: what a handler that
-declares a `ctx` parameter receives (progress, logging, SSE stream control). Nothing else under
+declares a `ctx` parameter receives (progress, logging, SSE stream control, and `ctx.principal`,
+the authenticated caller as a `Principal(name, scopes, via)`, or None). Nothing else under
 `toolc.runtime` is promised. `MISSING` (of type `Missing`): what a handler receives for an
 optional nullable argument the caller omitted, where `None` means the caller sent `null`.
 """
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from toolc.runtime.errors import ToolError, TransientError
 from toolc.runtime.missing import MISSING, Missing
+from toolc.runtime.principal import Principal
 
 if TYPE_CHECKING:
     from toolc.runtime.content import Audio, Image, Resource, Text
@@ -29,6 +31,7 @@ __all__ = [
     "Audio",
     "Image",
     "Missing",
+    "Principal",
     "Resource",
     "Text",
     "ToolContext",

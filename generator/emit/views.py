@@ -18,9 +18,11 @@ import jinja2
 from ..ir import (
     Catalog,
     ClientBuild,
+    ClientProfile,
     Operation,
     Param,
     PyIdent,
+    RateLimit,
     Tool,
     Upstream,
     to_py_ident,
@@ -227,6 +229,53 @@ def _other_tool_invalidates(op: Operation, selected: set[str]) -> dict[str, Any]
     return {"invalidates_tools": others} if others else {}
 
 
+def _rate_limit(limit: RateLimit) -> dict[str, Any]:
+    return {"calls_per_minute": float(limit.calls_per_minute), "burst": limit.burst}
+
+
+def access_keys(scopes: tuple[str, ...], limit: RateLimit | None) -> dict[str, Any]:
+    """`scopes` / `rate_limit` of an operation or tool table, only when declared (so builds that
+    declare neither stay byte-identical)."""
+    out: dict[str, Any] = {}
+    if scopes:
+        out["scopes"] = list(scopes)
+    if limit is not None:
+        out["rate_limit"] = _rate_limit(limit)
+    return out
+
+
+def access_tables(profile: ClientProfile) -> list[tuple[PyIdent, str, Any]]:
+    """AUTH (names of variables and paths of files, never a secret) and RATE_LIMIT, when set."""
+    tables: list[tuple[PyIdent, str, Any]] = []
+    auth = profile.auth
+    if auth is not None:
+        table: dict[str, Any] = {}
+        if auth.tokens:
+            table["tokens"] = [
+                {
+                    "name": t.name,
+                    **({"env": t.env} if t.env is not None else {}),
+                    **({"file": t.file} if t.file is not None else {}),
+                    "scopes": list(t.scopes),
+                }
+                for t in auth.tokens
+            ]
+        if auth.jwt is not None:
+            j = auth.jwt
+            table["jwt"] = {
+                "issuer": j.issuer,
+                "audience": j.audience,
+                "jwks_url": j.jwks_url,
+                "scopes": list(j.scopes),
+            }
+        tables.append((to_py_ident("AUTH"), "dict[str, Any]", table))
+    if profile.rate_limit is not None:
+        tables.append(
+            (to_py_ident("RATE_LIMIT"), "dict[str, float]", _rate_limit(profile.rate_limit))
+        )
+    return tables
+
+
 def _split_table(build: ClientBuild) -> dict[str, Any]:
     """Split tool name -> {"tool": declared tool, "operations": the operations it answers}."""
     return {
@@ -274,6 +323,7 @@ def build_view(catalog: Catalog, build: ClientBuild) -> BuildView:
                 "timeout": float(op.timeout),
                 "params": [p.name for p in op.params],
                 "required": list(op.required),
+                **access_keys(op.scopes, op.rate_limit),
             }
             for old in op.legacy:
                 legacy[old.name] = {
@@ -291,6 +341,7 @@ def build_view(catalog: Catalog, build: ClientBuild) -> BuildView:
             "max_concurrency": _tool_concurrency(catalog, tool),
             "operations": ops,
             **keys.get(tool.name, {}),
+            **access_keys((), tool.rate_limit),
         }
         names[renames.get(tool.name, tool.name)] = tool.name
         names.setdefault(tool.name, tool.name)
@@ -314,7 +365,11 @@ def build_view(catalog: Catalog, build: ClientBuild) -> BuildView:
             to_py_ident("CACHE_POLICIES"),
             "dict[str, dict[str, Any]]",
             {
-                c.name: {"ttl": float(c.ttl), "max_entries": c.max_entries}
+                c.name: {
+                    "ttl": float(c.ttl),
+                    "max_entries": c.max_entries,
+                    **({"shared": True} if c.shared else {}),
+                }
                 for c in catalog.cache_policies
             },
         ),
@@ -341,4 +396,5 @@ def build_view(catalog: Catalog, build: ClientBuild) -> BuildView:
         tables.append((to_py_ident("SPLIT"), "dict[str, dict[str, Any]]", split))
     if profile.state is not None:  # a URL with ${VAR} references or a variable's name, no secret
         tables.append((to_py_ident("STATE"), "dict[str, str]", dict([profile.state])))
+    tables.extend(access_tables(profile))
     return BuildView(header=HEADER, tables=tuple(tables))

@@ -23,6 +23,7 @@ from ..lower import (
     tool_entries,
 )
 from ..source import Document, KeyPath
+from .access import auth_jwt_urls_trusted, auth_token_names_unique, auth_token_sources_named
 from .compat import aliases_fit, allowed_breaks_known
 from .context import Context, Rule, hint, op_label, quoted
 from .defs import defs_used, refs_resolve
@@ -502,6 +503,24 @@ RULES: tuple[Rule, ...] = (
         secrets_are_references,
     ),
     Rule("W096", "upstreams-used", "every upstream serves some operation", upstreams_used),
+    Rule(
+        "E075",
+        "auth-token-names",
+        "a client's auth tokens have distinct names",
+        auth_token_names_unique,
+    ),
+    Rule(
+        "E076",
+        "auth-jwt-urls",
+        "a client's jwt URLs are URLs; jwks_url is https",
+        auth_jwt_urls_trusted,
+    ),
+    Rule(
+        "E077",
+        "auth-token-sources",
+        "each auth token is read from one env var (by name) or one file",
+        auth_token_sources_named,
+    ),
 )
 
 

@@ -1,7 +1,6 @@
 """Rate-limit token buckets in Redis, shared by every worker: `RedisBucketStore`.
 
-The protocol is the auth layer's `BucketStore` (runtime/ratelimit/store.py on the `auth` branch);
-it is declared here too until that module lands, so this one does not depend on it:
+The protocol is `BucketStore` (runtime/ratelimit/store.py):
 `take(key, rate_per_s, burst)` takes one token from the bucket `key` (full at first, refilled
 at `rate_per_s`, holding at most `burst`) and returns 0.0, or the seconds until a token is free.
 
@@ -14,9 +13,9 @@ worker, and calls never fail because of Redis.
 from __future__ import annotations
 
 import math
-import time
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
+from ..ratelimit.store import BucketStore, MemoryBuckets
 from . import key_part
 
 if TYPE_CHECKING:
@@ -48,33 +47,6 @@ redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'ts', tostring(now))
 redis.call('PEXPIRE', KEYS[1], math.ceil(burst / rate * 1000) + 1000)
 return tostring(wait)
 """
-
-
-class BucketStore(Protocol):
-    async def take(self, key: str, rate_per_s: float, burst: int) -> float: ...
-
-
-class MemoryBuckets:
-    """Token buckets in this process (the fallback while Redis is down)."""
-
-    MAX_BUCKETS = 100_000
-
-    def __init__(self) -> None:
-        self.buckets: dict[str, tuple[float, float]] = {}  # key -> (tokens, monotonic time)
-
-    async def take(self, key: str, rate_per_s: float, burst: int) -> float:
-        now = time.monotonic()
-        tokens, ts = self.buckets.get(key, (float(burst), now))
-        tokens = min(float(burst), tokens + max(0.0, now - ts) * rate_per_s)
-        wait = 0.0
-        if tokens >= 1:
-            tokens -= 1
-        else:
-            wait = (1 - tokens) / rate_per_s
-        if key not in self.buckets and len(self.buckets) >= self.MAX_BUCKETS:
-            self.buckets.clear()  # a flood of keys: start over rather than grow without bound
-        self.buckets[key] = (tokens, now)
-        return wait
 
 
 class RedisBucketStore:
