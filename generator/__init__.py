@@ -19,6 +19,7 @@ from typing import Any
 from .diagnostics import Diagnostic, has_errors, normalize
 from .emit import OutputFile
 from .ir import Catalog, ClientBuild
+from .tokens import TokenCache
 from .write import WriteResult
 
 if __name__ != "toolc.generator":
@@ -92,6 +93,18 @@ def _reusable_models(catalog: Catalog, existing: dict[str, str], key: str) -> di
     return reuse
 
 
+def _token_cache(existing: dict[str, str]) -> TokenCache:
+    """Token counts the last manifest recorded, so a no-op run loads no tokenizer."""
+    from .emit.manifest import PATH, parse_manifest
+
+    manifest = parse_manifest(existing.get(PATH)) or {}
+    known = manifest.get("list_tokens")
+    ok = isinstance(known, dict) and all(
+        isinstance(k, str) and type(v) is int for k, v in known.items()
+    )
+    return TokenCache(known if ok else None)
+
+
 def build(root: Path, *, check: bool = False, progress: Progress | None = None) -> BuildResult:
     from . import emit, format, lower, resolve, source, validate, write
     from .emit import manifest, models
@@ -119,17 +132,18 @@ def build(root: Path, *, check: bool = False, progress: Progress | None = None) 
     if lowered is None or has_errors(diags):
         return stop()
     catalog, profiles = lowered
+    existing = write.read_tree(root)
+    tokens = _token_cache(existing)
     with clock.stage("resolve"):
         builds: list[ClientBuild] = []
         for profile in sorted(profiles, key=lambda p: p.name):
-            client_build, found = resolve.resolve(catalog, profile)
+            client_build, found = resolve.resolve(catalog, profile, tokens=tokens)
             diags.extend(found)
             if client_build is not None:
                 builds.append(client_build)
     if has_errors(diags):
         return stop(tuple(builds))
 
-    existing = write.read_tree(root)
     first_party = _first_party(catalog)
     fmt_settings = " ".join([format.version(), *format.settings(["generated", *first_party])])
     key = models.models_key(catalog, fmt_settings)
@@ -141,7 +155,7 @@ def build(root: Path, *, check: bool = False, progress: Progress | None = None) 
     todo = sum(1 for f in files if not f.formatted)
     with clock.stage("format", f"toolc: formatting {todo} files" if todo else None):
         files = format.format(files, first_party=first_party)
-    files = (*files, manifest.emit_manifest(files, _input_hashes(sources), key))
+    files = (*files, manifest.emit_manifest(files, _input_hashes(sources), key, tokens.used))
     with clock.stage("compare" if check else "write"):
         written = write.write(root, files, check=check, existing=existing)
     return BuildResult(

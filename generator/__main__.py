@@ -21,6 +21,7 @@ def _row(build: ClientBuild, diagnostics: tuple[Diagnostic, ...] = ()) -> dict[s
     p = build.profile
     over_tools = p.max_tools is not None and build.count > p.max_tools
     over_bytes = p.max_list_bytes is not None and build.list_bytes > p.max_list_bytes
+    over_tokens = p.max_list_tokens is not None and build.list_tokens > p.max_list_tokens
     broken = any(d.is_error and d.span.path == p.path for d in diagnostics)
     return {
         "client": p.name,
@@ -29,12 +30,28 @@ def _row(build: ClientBuild, diagnostics: tuple[Diagnostic, ...] = ()) -> dict[s
         "limit": p.max_tools,
         "bytes": build.list_bytes,
         "budget": p.max_list_bytes,
-        "status": "OVER" if over_tools or over_bytes else "ERROR" if broken else "ok",
+        "tokens": build.list_tokens,
+        "token_budget": p.max_list_tokens,
+        "status": "OVER"
+        if over_tools or over_bytes or over_tokens
+        else "ERROR"
+        if broken
+        else "ok",
     }
 
 
 def table(builds: tuple[ClientBuild, ...], diagnostics: tuple[Diagnostic, ...] = ()) -> str:
-    heads = ["client", "tools exposed", "counted", "limit", "tools/list bytes", "budget", "status"]
+    heads = [
+        "client",
+        "tools exposed",
+        "counted",
+        "limit",
+        "tools/list bytes",
+        "budget",
+        "tokens",
+        "budget",
+        "status",
+    ]
     rows = [
         [str(v if v is not None else "-") for v in _row(b, diagnostics).values()] for b in builds
     ]

@@ -59,6 +59,7 @@ CODES: dict[str, Code] = {
         Code("E031", "max-tools", "a client exposes more tools than its `max_tools`"),
         Code("E032", "name-rule", "a name a client sees breaks that client's `name_rule`"),
         Code("E033", "max-list-bytes", "a client's tools/list payload exceeds `max_list_bytes`"),
+        Code("E034", "max-list-tokens", "a client's tools/list payload exceeds `max_list_tokens`"),
         Code("E040", "handler-module", "a handler module cannot be imported"),
         Code("E041", "handler-function", "a handler function does not exist or is not callable"),
         Code("E042", "handler-signature", "a handler does not accept the declared parameters"),

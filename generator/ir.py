@@ -19,6 +19,7 @@ Effect = Literal["read", "write", "destructive"]
 ToolKind = Literal["master", "plain"]
 LegacyMode = Literal["accept", "list", "refuse"]
 Dialect = Literal["flat", "union"]
+Describe = Literal["full", "compact", "names"]
 
 # A Python identifier derived from a YAML name. Only `to_py_ident` creates one.
 PyIdent = NewType("PyIdent", str)
@@ -229,12 +230,16 @@ class ClientProfile:
     exclude_tags: tuple[str, ...] = ()
     legacy: LegacyMode = "accept"
     dialect: Dialect = "flat"
+    describe: Describe = "compact"  # operation guidance in a flat master tool's description
+    strict_schema: bool = False  # additionalProperties: false on every listed input object
     name_rule: NameRule = field(default_factory=NameRule)
     rename: tuple[tuple[str, str], ...] = ()  # (declared tool name, client-visible name)
     max_list_bytes: int | None = None
+    max_list_tokens: int | None = None
     span: Span  # the `client` key's value
     max_tools_span: Span | None = None
     max_list_bytes_span: Span | None = None
+    max_list_tokens_span: Span | None = None
 
     def selects(self, tool: Tool) -> bool:
         """Whether this client's `select` / `exclude` expose `tool` (see `is_selected`)."""
@@ -266,3 +271,4 @@ class ClientBuild:
     exposed: tuple[ExposedTool, ...]  # what tools/list shows, in order
     count: int  # what counts toward max_tools
     list_bytes: int  # bytes of the compact tools/list JSON payload
+    list_tokens: int = 0  # estimated tokens of that payload (generator/tokens.py)

@@ -326,12 +326,18 @@ def profile(document: Document, server_name: str) -> ir.ClientProfile:
         exclude_tags=tuple(exclude.get("tags") or ()),
         legacy=data.get("legacy", "accept"),
         dialect=data.get("dialect", "flat"),
+        describe=data.get("describe", "compact"),
+        strict_schema=bool(data.get("strict_schema", False)),
         name_rule=name_rule,
         rename=tuple((k, v) for k, v in (data.get("rename") or {}).items()),
         max_list_bytes=data.get("max_list_bytes"),
+        max_list_tokens=data.get("max_list_tokens"),
         span=smap.span(("client",)),
         max_tools_span=smap.span(("max_tools",)) if "max_tools" in data else None,
         max_list_bytes_span=smap.span(("max_list_bytes",)) if "max_list_bytes" in data else None,
+        max_list_tokens_span=(
+            smap.span(("max_list_tokens",)) if "max_list_tokens" in data else None
+        ),
     )
 
 

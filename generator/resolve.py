@@ -3,47 +3,36 @@
 `resolve(catalog, profile)` selects the client's tools (select by tool names and tags, then
 exclude; declaration order), applies the client's renames, builds the exact `tools/list` entries
 (flat or union dialect, listed legacy aliases), counts what counts toward `max_tools`, measures the
-compact payload, and reports E031 (max_tools), E032 (name_rule), E033 (max_list_bytes), E027 (two
+compact payload (bytes and estimated tokens), and reports E031 (max_tools), E032 (name_rule),
+E033 (max_list_bytes), E034 (max_list_tokens), E027 (two
 entries the client sees share a name) and W002 (nothing exposed).
 
 The build is returned even when it breaks a limit, so the CLI can still print the client's table;
 the driver stops on the diagnostics.
 
-Flat dialect, same parameter name in several operations: when the schemas differ only in
-annotations (`description`, `title`, `examples`, `$comment`), the first declaration wins; otherwise
-the property becomes `{"anyOf": [<each distinct schema, declaration order>]}`, so the listed
-schema accepts exactly what at least one operation accepts, and the operation's Input model
-enforces the precise one at call time.
+The entries themselves (flat and union dialects, operation guides, annotations) are built by
+`listing`; the payload's token estimate comes from `tokens`.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable
 
 from .diagnostics import Diagnostic, Note, error
-from .ir import (
-    Catalog,
-    ClientBuild,
-    ClientProfile,
-    ExposedTool,
-    JsonSchema,
-    JsonValue,
-    LegacyName,
-    Operation,
-    Span,
-    Tool,
-)
-from .portable import portable
-from .schema_refs import with_defs
-
-_ANNOTATION_KEYS = frozenset({"description", "title", "examples", "$comment"})
+from .ir import Catalog, ClientBuild, ClientProfile, ExposedTool, Span, Tool
+from .listing import legacy_entry, tool_entry
+from .tokens import count_tokens
 
 
 def resolve(
-    catalog: Catalog, profile: ClientProfile
+    catalog: Catalog,
+    profile: ClientProfile,
+    *,
+    tokens: Callable[[str], int] = count_tokens,
 ) -> tuple[ClientBuild | None, tuple[Diagnostic, ...]]:
+    """`tokens` estimates a text's tokens (tokens.count_tokens; the driver passes a cached one)."""
     tools = select(catalog, profile)
     defs = {d.name: d.schema for d in catalog.defs}
     renames = dict(profile.rename)
@@ -56,7 +45,7 @@ def resolve(
                 tool=tool.name,
                 operation=None,
                 legacy=None,
-                definition=tool_entry(tool, visible, profile.dialect, defs),
+                definition=tool_entry(tool, visible, profile, defs),
             )
         )
         if profile.legacy == "list":
@@ -68,15 +57,17 @@ def resolve(
                             tool=tool.name,
                             operation=op.name,
                             legacy=old,
-                            definition=legacy_entry(tool, visible, op, old, defs),
+                            definition=legacy_entry(tool, visible, op, old, profile, defs),
                         )
                     )
+    payload = list_payload(exposed)
     build = ClientBuild(
         profile=profile,
         tools=tools,
         exposed=tuple(exposed),
         count=len(exposed),
-        list_bytes=len(list_payload(exposed)),
+        list_bytes=len(payload),
+        list_tokens=tokens(payload.decode("utf-8")),
     )
     diags = [*_check_names(catalog, build), *_check_limits(build)]
     if not exposed:
@@ -101,156 +92,6 @@ def list_payload(exposed: Iterable[ExposedTool]) -> bytes:
     doc = {"tools": [e.definition for e in exposed]}
     text = json.dumps(doc, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
     return text.encode("utf-8")
-
-
-# --- tools/list entries -------------------------------------------------------------------
-
-
-def hints(operations: Iterable[Operation]) -> dict[str, bool]:
-    ops = tuple(operations)
-    return {
-        "readOnlyHint": all(op.effect == "read" for op in ops),
-        "destructiveHint": any(op.effect == "destructive" for op in ops),
-        "idempotentHint": all(op.idempotent for op in ops),
-    }
-
-
-def object_schema(properties: dict[str, JsonValue], required: Iterable[str]) -> JsonSchema:
-    schema: JsonSchema = {"type": "object", "properties": properties}
-    req = list(required)
-    if req:
-        schema["required"] = req
-    schema["additionalProperties"] = False
-    return schema
-
-
-def output_schema(ops: tuple[Operation, ...]) -> JsonSchema | None:
-    """The entry's outputSchema: only when every operation declares `returns`."""
-    if not ops or any(op.returns is None for op in ops):
-        return None
-    distinct = _distinct(op.returns for op in ops if op.returns is not None)
-    if len(distinct) == 1:
-        only: JsonSchema = distinct[0]
-        return only
-    return {"type": "object", "anyOf": distinct}
-
-
-def _listed(schema: JsonSchema, defs: Mapping[str, JsonSchema]) -> JsonValue:
-    """A schema as it goes on the wire: self-contained (schema_refs) and portable (portable)."""
-    return portable(with_defs(schema, defs))
-
-
-def tool_entry(tool: Tool, visible: str, dialect: str, defs: Mapping[str, JsonSchema]) -> JsonValue:
-    """The tool's tools/list entry; a schema that uses `defs` carries them (schema_refs)."""
-    ops = tool.operations
-    entry: dict[str, JsonValue] = {"name": visible}
-    if tool.title is not None:
-        entry["title"] = tool.title
-    if tool.kind == "plain":
-        op = ops[0]
-        description = tool.description or op.description
-        schema = object_schema({p.name: p.schema for p in op.params}, op.required)
-    elif dialect == "union":
-        description = tool.description
-        schema = {"type": "object", "oneOf": [_union_branch(op) for op in ops]}
-    else:
-        description = _flat_description(tool)
-        schema = object_schema(_flat_properties(ops), ["operation"])
-    if description:
-        entry["description"] = description
-    entry["inputSchema"] = _listed(schema, defs)
-    out = output_schema(ops)
-    if out is not None:
-        entry["outputSchema"] = _listed(out, defs)
-    entry["annotations"] = hints(ops)
-    return entry
-
-
-def legacy_entry(
-    tool: Tool, visible: str, op: Operation, old: LegacyName, defs: Mapping[str, JsonSchema]
-) -> JsonValue:
-    """A listed legacy alias: the operation's parameters under their old names."""
-    wire = {new: old_arg for old_arg, new in old.rename}
-    target = visible if tool.kind == "plain" else f'{visible}" operation "{op.name}'
-    description = f'Deprecated: use "{target}" instead.'
-    if old.sunset:
-        description += f" Removed after {old.sunset}."
-    if op.description:
-        description += " " + op.description
-    entry: dict[str, JsonValue] = {
-        "name": old.name,
-        "description": description,
-        "inputSchema": _listed(
-            object_schema(
-                {wire.get(p.name, p.name): p.schema for p in op.params},
-                (wire.get(r, r) for r in op.required),
-            ),
-            defs,
-        ),
-    }
-    out = output_schema((op,))
-    if out is not None:
-        entry["outputSchema"] = _listed(out, defs)
-    entry["annotations"] = hints((op,))
-    return entry
-
-
-def _union_branch(op: Operation) -> JsonSchema:
-    props: dict[str, JsonValue] = {"operation": {"const": op.name}}
-    props.update({p.name: p.schema for p in op.params})
-    branch: JsonSchema = {}
-    if op.description:
-        branch["description"] = op.description
-    branch["properties"] = props
-    branch["required"] = ["operation", *op.required]
-    branch["additionalProperties"] = False
-    return branch
-
-
-def _flat_properties(ops: tuple[Operation, ...]) -> dict[str, JsonValue]:
-    props: dict[str, JsonValue] = {"operation": {"type": "string", "enum": [op.name for op in ops]}}
-    seen: dict[str, list[JsonSchema]] = {}
-    for op in ops:
-        for p in op.params:
-            seen.setdefault(p.name, []).append(p.schema)
-    for name, schemas in seen.items():
-        structural = _distinct(_strip_annotations(s) for s in schemas)
-        if len(structural) == 1:
-            props[name] = schemas[0]
-        else:
-            props[name] = {"anyOf": _distinct(schemas)}
-    return props
-
-
-def _flat_description(tool: Tool) -> str:
-    lines = [tool.description] if tool.description else []
-    lines.append('Set "operation" to one of:')
-    for op in tool.operations:
-        params = ", ".join(p.name if p.required else p.name + "?" for p in op.params)
-        line = f"- {op.name}({params})"
-        if op.description:
-            line += ": " + op.description
-        lines.append(line)
-    return "\n".join(lines)
-
-
-def _strip_annotations(schema: JsonValue) -> JsonValue:
-    if isinstance(schema, dict):
-        return {k: _strip_annotations(v) for k, v in schema.items() if k not in _ANNOTATION_KEYS}
-    if isinstance(schema, list):
-        return [_strip_annotations(v) for v in schema]
-    return schema
-
-
-def _distinct(schemas: Iterable[JsonValue]) -> list[JsonValue]:
-    seen: set[str] = set()
-    out: list[JsonValue] = []
-    for s in schemas:
-        key = json.dumps(s, sort_keys=True)
-        if key not in seen:
-            seen.add(key)
-            out.append(s)
-    return out
 
 
 # --- checks -------------------------------------------------------------------------------
@@ -373,6 +214,18 @@ def _check_limits(build: ClientBuild) -> list[Diagnostic]:
                 f"max_list_bytes is {budget}",
                 "exclude tools, shorten descriptions or raise max_list_bytes",
                 *notes,
+            )
+        )
+    token_budget = profile.max_list_tokens
+    if token_budget is not None and build.list_tokens > token_budget:
+        diags.append(
+            error(
+                profile.max_list_tokens_span or profile.span,
+                "E034",
+                f'client "{profile.name}" gets a tools/list of about {build.list_tokens} tokens, '
+                f"max_list_tokens is {token_budget}",
+                'exclude tools, use "describe: names", shorten descriptions '
+                "or raise max_list_tokens",
             )
         )
     return diags

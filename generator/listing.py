@@ -1,0 +1,350 @@
+"""The exact `tools/list` entries of one client: the shortest listing that still says everything.
+
+Every listed byte is paid in tokens on every request, so an entry states nothing the protocol
+already implies and nothing twice:
+
+- **Annotations** equal to the protocol's defaults are left out (`readOnlyHint: false`,
+  `destructiveHint: true`, `idempotentHint: false`, `openWorldHint: true`); a read-only tool
+  states only `readOnlyHint: true` (the other hints mean nothing then). No hint left: no
+  `annotations` key.
+- **`additionalProperties: false`** is listed only for clients with `strict_schema: true`; the
+  runtime refuses unknown arguments either way, naming them.
+- **Flat dialect**: the properties are the union of the operations' parameters; a name whose
+  schemas differ in more than annotations becomes an `anyOf` of its structurally distinct schemas
+  (the first declaration's annotations kept). What that union cannot say per operation goes into
+  the description as an operation guide, as much as the client's `describe` asks for
+  (`operation_guide`).
+- **Union dialect**: one `oneOf` branch per operation carries its own parameters and required
+  ones, so it needs no guide; a branch's description follows `describe` like a guide line. Its
+  clients validate with a full JSON Schema validator, so the parameter schemas that several
+  branches repeat are written once under `$defs` too.
+- **outputSchema**: repeated subschemas are written once under `$defs` (schema_share). Listed
+  legacy aliases carry none under `describe: compact` or `names`: their description names the
+  master operation, whose result they return and whose entry lists it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+
+from .ir import ClientProfile, JsonSchema, JsonValue, LegacyName, Operation, Tool
+from .portable import portable
+from .schema_refs import with_defs
+from .schema_share import share
+
+_ANNOTATION_KEYS = frozenset({"description", "title", "examples", "$comment"})
+# Words a description may add to an operation's name without saying more than the name does.
+_FILLER = frozenset(
+    (
+        "a",
+        "an",
+        "the",
+        "of",
+        "to",
+        "by",
+        "for",
+        "in",
+        "on",
+        "and",
+        "or",
+        "it",
+        "its",
+        "this",
+        "that",
+        "one",
+        "all",
+        "given",
+        "from",
+        "with",
+    )
+)
+
+
+def hints(operations: Iterable[Operation]) -> dict[str, bool]:
+    """The tool annotations that differ from MCP's defaults (see module doc)."""
+    ops = tuple(operations)
+    if all(op.effect == "read" for op in ops):
+        return {"readOnlyHint": True}
+    out: dict[str, bool] = {}
+    if not any(op.effect == "destructive" for op in ops):
+        out["destructiveHint"] = False
+    if all(op.idempotent for op in ops):
+        out["idempotentHint"] = True
+    return out
+
+
+def object_schema(
+    properties: dict[str, JsonValue], required: Iterable[str], *, strict: bool
+) -> JsonSchema:
+    schema: JsonSchema = {"type": "object", "properties": properties}
+    req = list(required)
+    if req:
+        schema["required"] = req
+    if strict:
+        schema["additionalProperties"] = False
+    return schema
+
+
+def output_schema(ops: tuple[Operation, ...]) -> JsonSchema | None:
+    """The entry's outputSchema: only when every operation declares `returns`."""
+    if not ops or any(op.returns is None for op in ops):
+        return None
+    distinct = _distinct(op.returns for op in ops if op.returns is not None)
+    if len(distinct) == 1:
+        only: JsonSchema = distinct[0]
+        return only
+    # the outer "type": "object" already holds for every branch
+    branches = [
+        {k: v for k, v in r.items() if k != "type"} if r.get("type") == "object" else r
+        for r in distinct
+    ]
+    return {"type": "object", "anyOf": branches}
+
+
+def _listed(schema: JsonSchema, defs: Mapping[str, JsonSchema]) -> JsonValue:
+    """A schema as it goes on the wire: self-contained (schema_refs) and portable (portable)."""
+    return portable(with_defs(schema, defs))
+
+
+def _with_hints(entry: dict[str, JsonValue], ops: Iterable[Operation]) -> None:
+    annotations = hints(ops)
+    if annotations:
+        entry["annotations"] = annotations
+
+
+def tool_entry(
+    tool: Tool, visible: str, profile: ClientProfile, defs: Mapping[str, JsonSchema]
+) -> JsonValue:
+    """The tool's tools/list entry; a schema that uses `defs` carries them (schema_refs)."""
+    ops = tool.operations
+    strict = profile.strict_schema
+    entry: dict[str, JsonValue] = {"name": visible}
+    if tool.title is not None:
+        entry["title"] = tool.title
+    if tool.kind == "plain":
+        op = ops[0]
+        description = tool.description or op.description
+        props = {p.name: p.schema for p in op.params}
+        schema = object_schema(props, op.required, strict=strict)
+    elif profile.dialect == "union":
+        description = tool.description
+        branches = [_union_branch(tool, op, profile) for op in ops]
+        schema = {"type": "object", "oneOf": branches}
+    else:
+        guide = operation_guide(tool, profile.describe)
+        description = "\n".join(part for part in (tool.description, guide) if part)
+        schema = object_schema(_flat_properties(ops), ["operation"], strict=strict)
+    if description:
+        entry["description"] = description
+    listed = _listed(schema, defs)
+    # a union-dialect client validates with a full JSON Schema validator: it resolves $ref
+    entry["inputSchema"] = share(listed) if "oneOf" in schema else listed
+    out = output_schema(ops)
+    if out is not None:
+        entry["outputSchema"] = share(_listed(out, defs))
+    _with_hints(entry, ops)
+    return entry
+
+
+def legacy_entry(
+    tool: Tool,
+    visible: str,
+    op: Operation,
+    old: LegacyName,
+    profile: ClientProfile,
+    defs: Mapping[str, JsonSchema],
+) -> JsonValue:
+    """A listed legacy alias: the operation's parameters under their old names."""
+    wire = {new: old_arg for old_arg, new in old.rename}
+    target = visible if tool.kind == "plain" else f'{visible}" operation "{op.name}'
+    description = f'Deprecated: use "{target}" instead'
+    full = profile.describe == "full"
+    description += "." if full or output_schema((op,)) is None else " (same result)."
+    if old.sunset:
+        description += f" Removed after {old.sunset}."
+    if op.description:
+        description += " " + op.description
+    props = {wire.get(p.name, p.name): p.schema for p in op.params}
+    schema = object_schema(
+        props, (wire.get(r, r) for r in op.required), strict=profile.strict_schema
+    )
+    entry: dict[str, JsonValue] = {
+        "name": old.name,
+        "description": description,
+        "inputSchema": _listed(schema, defs),
+    }
+    out = output_schema((op,))
+    if out is not None and full:
+        entry["outputSchema"] = share(_listed(out, defs))
+    _with_hints(entry, (op,))
+    return entry
+
+
+def _union_branch(tool: Tool, op: Operation, profile: ClientProfile) -> JsonSchema:
+    """One operation's `oneOf` branch; its description as `describe` asks (see operation_guide)."""
+    props: dict[str, JsonValue] = {"operation": {"const": op.name}}
+    props.update({p.name: p.schema for p in op.params})
+    branch: JsonSchema = {}
+    describe = profile.describe
+    if op.description and (describe == "full" or (describe == "compact" and says_more(op, tool))):
+        branch["description"] = op.description
+    branch["properties"] = props
+    branch["required"] = ["operation", *op.required]
+    if profile.strict_schema:
+        branch["additionalProperties"] = False
+    return branch
+
+
+def _flat_properties(ops: tuple[Operation, ...]) -> dict[str, JsonValue]:
+    props: dict[str, JsonValue] = {"operation": {"type": "string", "enum": [op.name for op in ops]}}
+    seen: dict[str, dict[str, JsonSchema]] = {}
+    for op in ops:
+        for p in op.params:
+            shapes = seen.setdefault(p.name, {})
+            shape = _text(_strip_annotations({k: v for k, v in p.schema.items() if k != "default"}))
+            first = shapes.setdefault(shape, p.schema)
+            if first is not p.schema and first.get("default") != p.schema.get("default"):
+                # operations disagree on the default: the listing states none (each applies its own)
+                shapes[shape] = {k: v for k, v in first.items() if k != "default"}
+    for name, shapes in seen.items():
+        distinct = _widest(list(shapes.values()))
+        props[name] = distinct[0] if len(distinct) == 1 else {"anyOf": distinct}
+    return props
+
+
+# Keywords that each constrain an instance on their own (no keyword's meaning depends on
+# another's presence), so a schema made of a subset of another's accepts at least as much.
+_INDEPENDENT = frozenset(
+    (
+        "type",
+        "enum",
+        "const",
+        "minLength",
+        "maxLength",
+        "pattern",
+        "format",
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "multipleOf",
+        "minItems",
+        "maxItems",
+        "uniqueItems",
+        "items",
+        "minProperties",
+        "maxProperties",
+        "required",
+    )
+)
+
+
+def _accepts_all_of(wide: JsonSchema, narrow: JsonSchema) -> bool:
+    """Whether `wide` provably accepts every instance `narrow` accepts (same keywords, fewer)."""
+    w, n = _strip_annotations(wide), _strip_annotations(narrow)
+    if not isinstance(w, dict) or not isinstance(n, dict):
+        return False
+    if not set(w) <= _INDEPENDENT or not set(n) <= _INDEPENDENT:
+        return False
+    return all(k in n and _text(n[k]) == _text(v) for k, v in w.items())
+
+
+def _widest(schemas: list[JsonSchema]) -> list[JsonSchema]:
+    """The structurally distinct schemas that no other one provably contains (declaration order).
+
+    What the property accepts stays the union of what the operations accept."""
+    return [
+        s
+        for i, s in enumerate(schemas)
+        if not any(j != i and _accepts_all_of(o, s) for j, o in enumerate(schemas))
+    ]
+
+
+# --- the flat dialect's operation guide --------------------------------------------------------
+
+
+def says_more(op: Operation, tool: Tool) -> bool:
+    """Whether the operation's description says more than the names its guide line already shows
+    (the operation's, the tool's name and title, the operation's parameters)."""
+    if not op.description:
+        return False
+    named = [op.name, tool.name, tool.title or "", *(p.name for p in op.params)]
+    known = {w for text in named for w in _words(text)}
+    return any(w not in known and w not in _FILLER for w in _words(op.description))
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", text.lower())
+
+
+def operation_guide(tool: Tool, describe: str) -> str:
+    """The lines a flat master tool's description adds about its operations ("" for none).
+
+    A header naming the notation, then one line per operation that needs one,
+    `- NAME(PARAMS): DESCRIPTION`:
+    - `(PARAMS)` lists exactly the parameters the operation takes, `*` marking required ones;
+      `()`: it takes none. `compact`: an operation that takes every parameter of the tool lists
+      only its required ones and `...` ("the others"), or with none required has no parentheses.
+    - `: DESCRIPTION` follows when the description says more than the operation's name
+      (`says_more`).
+    `compact` writes no guide at all when no line would say more than the operation's name;
+    `full` writes every operation with its whole parameter list and description; `names` writes
+    no guide (the `operation` enum lists the names, and the runtime's errors name a missing or
+    unknown parameter).
+    """
+    if describe == "names" or tool.kind != "master":
+        return ""
+    every = sorted({p.name for op in tool.operations for p in op.params})
+    full = describe == "full"
+    lines: list[str] = []
+    rest = bare = False
+    for op in tool.operations:
+        if not full and sorted(p.name for p in op.params) == every:
+            required = [f"{r}*" for r in op.required]
+            rest = rest or bool(required)
+            bare = bare or not required
+            sig = f"({', '.join([*required, '...'])})" if required else ""
+        else:
+            sig = "(" + ", ".join(p.name + ("*" if p.required else "") for p in op.params) + ")"
+        line = f"- {op.name}{sig}"
+        if op.description and (full or says_more(op, tool)):
+            line += ": " + op.description
+        lines.append(line)
+    if all(line == f"- {op.name}" for line, op in zip(lines, tool.operations, strict=True)):
+        return ""  # every operation takes every parameter, none required, nothing to add
+    notes = ["* required"]  # the header: "Operations (* required; ...):"
+    if rest:
+        notes.append("... the others")
+    if bare:
+        notes.append("no (): all, optional")
+    return f"Operations ({'; '.join(notes)}):\n" + "\n".join(lines)
+
+
+def _strip_annotations(schema: JsonValue, *, names: bool = False) -> JsonValue:
+    """`schema` without annotation keywords; `names`: a map of names to schemas (kept whole)."""
+    if isinstance(schema, dict):
+        return {
+            k: _strip_annotations(v, names=k in ("properties", "$defs") and not names)
+            for k, v in schema.items()
+            if names or k not in _ANNOTATION_KEYS
+        }
+    if isinstance(schema, list):
+        return [_strip_annotations(v) for v in schema]
+    return schema
+
+
+def _text(value: JsonValue) -> str:
+    return json.dumps(value, sort_keys=True)
+
+
+def _distinct(schemas: Iterable[JsonValue]) -> list[JsonValue]:
+    seen: set[str] = set()
+    out: list[JsonValue] = []
+    for s in schemas:
+        key = _text(s)
+        if key not in seen:
+            seen.add(key)
+            out.append(s)
+    return out
