@@ -173,11 +173,11 @@ def _disagreements(entries: list[Entry]) -> tuple[list[str], int, int]:
     checked = refused = 0
     for e in entries:
         for case in _cases(e.tool, e.op):
-            if case.label.endswith("another operation") and not e.strict:
-                # the schema cannot say it without additionalProperties (strict_schema); the
-                # flat guide says it for a master tool: checked there
-                if e.alias or "oneOf" in e.listed["inputSchema"] or e.tool.kind == "plain":
-                    continue
+            # another operation's parameter: without additionalProperties (strict_schema) the
+            # schema cannot refuse it; the flat guide says it for a master tool: checked there
+            guided = not e.alias and "oneOf" not in e.listed["inputSchema"]
+            if case.label.endswith("another operation") and not e.strict and not guided:
+                continue
             listed_args = {e.old_names.get(k, k): v for k, v in case.args.items()}
             if e.tool.kind == "master" and not e.alias:
                 listed_args["operation"] = e.op.name
