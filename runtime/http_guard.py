@@ -22,13 +22,14 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 import pydantic_core
-from mcp.types import INVALID_REQUEST, PARSE_ERROR, jsonrpc_message_adapter
+from mcp.types import INVALID_REQUEST, METHOD_NOT_FOUND, PARSE_ERROR, jsonrpc_message_adapter
 from pydantic import ValidationError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = logging.getLogger("toolc.runtime.http")
 
 MAX_BODY_BYTES: Final = 4 * 1024 * 1024  # the SDK's default request body limit
+MAX_METHOD_CHARS: Final = 128  # longer than any MCP method; a longer name is never echoed
 DEFAULT_PORTS: Final = {"http": 80, "https": 443}
 LOOPBACK_NAMES: Final = ("127.0.0.1", "localhost", "[::1]")
 
@@ -238,6 +239,13 @@ class RequestGuard:
             problem = message_problem(raw)
             if problem is not None:
                 await send_error(send, 400, INVALID_REQUEST, problem)
+                return
+            if len(raw.get("method") or "") > MAX_METHOD_CHARS:
+                # No MCP method is this long; the SDK would quote the whole name back.
+                message = (
+                    f"Method not found: method names are at most {MAX_METHOD_CHARS} characters"
+                )
+                await send_error(send, 400, METHOD_NOT_FOUND, message)
                 return
         await self.app(scope, _replay(body, receive), send)
 

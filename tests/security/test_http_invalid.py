@@ -101,3 +101,15 @@ async def test_well_formed_messages_still_work(
         assert r.status_code == 200 and '"calc_add"' in r.text, r.text
     note = {"jsonrpc": "2.0", "method": "notifications/initialized"}
     assert (await post(http, url, note, headers)).status_code == 202
+
+
+async def test_an_unknown_method_name_is_never_echoed(
+    url: str, session: tuple[httpx2.AsyncClient, dict[str, str]]
+) -> None:
+    # The SDK's "Method not found" quoted the whole method name back (500,000 characters here).
+    http, headers = session
+    r = await post(http, url, {"jsonrpc": "2.0", "id": 4, "method": "m" * 500_000}, headers)
+    assert r.status_code == 400, r.status_code
+    assert rpc_error(r)["code"] == -32601 and len(r.content) < 300, r.text[:300]
+    r = await post(http, url, {"jsonrpc": "2.0", "id": 5, "method": "tools/nope"}, headers)
+    assert "-32601" in r.text and len(r.content) < 300, r.text[:300]
