@@ -8,7 +8,8 @@ already implies and nothing twice:
   states only `readOnlyHint: true` (the other hints mean nothing then). No hint left: no
   `annotations` key.
 - **`additionalProperties: false`** is listed only for clients with `strict_schema: true`; the
-  runtime refuses unknown arguments either way, naming them.
+  runtime refuses unknown arguments either way, naming them. A union-dialect schema closes all
+  its branches with one `unevaluatedProperties: false` at its root instead.
 - **Flat dialect**: the properties are the union of the operations' parameters; a name whose
   schemas differ in more than annotations becomes an `anyOf` of its structurally distinct schemas
   (the first declaration's annotations kept). What that union cannot say per operation goes into
@@ -132,6 +133,10 @@ def tool_entry(
         description = tool.description
         branches = [_union_branch(tool, op, profile) for op in ops]
         schema = {"type": "object", "oneOf": branches}
+        if strict:
+            # closes every branch at once: what the matching branch's `properties` evaluated
+            # passes, anything else fails (draft 2020-12, MCP's default dialect)
+            schema["unevaluatedProperties"] = False
     else:
         guide = operation_guide(tool, profile.describe)
         description = "\n".join(part for part in (tool.description, guide) if part)
@@ -192,8 +197,6 @@ def _union_branch(tool: Tool, op: Operation, profile: ClientProfile) -> JsonSche
         branch["description"] = op.description
     branch["properties"] = props
     branch["required"] = ["operation", *op.required]
-    if profile.strict_schema:
-        branch["additionalProperties"] = False
     return branch
 
 
