@@ -38,6 +38,7 @@ class BuildResult:
     written: WriteResult | None = None  # what write (or check) found
     models_reused: bool = False
     timings: tuple[tuple[str, float], ...] = field(default=())
+    catalog: Catalog | None = None  # the lowered catalog, when the build got that far
 
     @property
     def ok(self) -> bool:
@@ -165,4 +166,5 @@ def build(root: Path, *, check: bool = False, progress: Progress | None = None) 
         written=written,
         models_reused=reuse is not None,
         timings=tuple(clock.marks),
+        catalog=catalog,
     )

@@ -7,14 +7,16 @@ Exit 0 when clean, 1 on user errors or a stale generated/, 2 on an internal erro
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 import time
 import traceback
 from pathlib import Path
 
-from .diagnostics import Diagnostic, render_json, render_text
-from .ir import ClientBuild
+from .compat import LOCK_FILE, Gate, bump_line, gate, today
+from .diagnostics import Diagnostic, normalize, render_json, render_text
+from .ir import Catalog, ClientBuild
 
 
 def _row(build: ClientBuild, diagnostics: tuple[Diagnostic, ...] = ()) -> dict[str, object]:
@@ -65,6 +67,19 @@ def table(builds: tuple[ClientBuild, ...], diagnostics: tuple[Diagnostic, ...] =
     return "\n".join([line(heads), *(line(r) for r in rows)]) + "\n"
 
 
+def compat_arguments(parser: argparse.ArgumentParser) -> None:
+    """`check`'s options of the compatibility gate (sunset date, span file)."""
+    parser.add_argument("--today", help="YYYY-MM-DD for sunsets (default: $TOOLC_TODAY or today)")
+    parser.add_argument("--trace", type=Path, help="a span file: count calls of past-sunset names")
+
+
+def compat_gate(
+    args: argparse.Namespace, catalog: Catalog, builds: tuple[ClientBuild, ...]
+) -> Gate:
+    """Sunsets (W001) and the comparison with tools.lock (E060), for `toolc check`."""
+    return gate(args.root, catalog, builds, today(args.today), args.trace)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="toolc", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -73,12 +88,19 @@ def main(argv: list[str] | None = None) -> int:
         sub.add_argument("--root", type=Path, default=Path("."), help="project root")
         sub.add_argument("--format", choices=["text", "json"], default="text")
         sub.add_argument("--quiet", action="store_true", help="no progress on stderr")
+        if name == "check":
+            compat_arguments(sub)
     from . import dist  # the per-client wheel packager (its own module and options)
+    from .compat import cli as compat_cli  # toolc lock / toolc breaking
 
     dist.add_arguments(commands.add_parser("dist", help="package each client build as a wheel"))
+    compat_cli.add_lock_arguments(commands.add_parser("lock", help="write tools.lock"))
+    compat_cli.add_breaking_arguments(commands.add_parser("breaking", help="compare with a ref"))
     args = parser.parse_args(argv)
     if args.command == "dist":
         return dist.main(args)
+    if args.command in ("lock", "breaking"):
+        return compat_cli.main(args.command, args)
     start = time.perf_counter()
 
     def progress(message: str) -> None:
@@ -94,6 +116,12 @@ def main(argv: list[str] | None = None) -> int:
         traceback.print_exc(file=sys.stderr)
         return 2
 
+    gate = None
+    if args.command == "check" and result.ok and result.catalog is not None:
+        gate = compat_gate(args, result.catalog, result.builds)
+        result = dataclasses.replace(
+            result, diagnostics=normalize((*result.diagnostics, *gate.diagnostics))
+        )
     render = render_json if args.format == "json" else render_text
     if result.diagnostics or args.format == "json":
         sys.stderr.write(render(result.diagnostics))
@@ -104,10 +132,17 @@ def main(argv: list[str] | None = None) -> int:
             "clients": [_row(b, result.diagnostics) for b in result.builds],
             "changed": list(result.written.changed) if result.written else [],
             "deleted": list(result.written.deleted) if result.written else [],
+            **({"lock": {"bump": gate.bump, "accepted": list(gate.accepted)}} if gate else {}),
         }
         sys.stdout.write(json.dumps(doc, indent=2, sort_keys=True) + "\n")
     elif result.builds:
         sys.stdout.write(table(result.builds, result.diagnostics))
+    if gate is not None and args.format == "text" and not args.quiet:
+        for line in gate.accepted:
+            print(f"toolc: {LOCK_FILE}: accepted {line}", file=sys.stderr)
+        summary = bump_line(gate, result.catalog.server.version if result.catalog else "")
+        if summary:
+            print(summary, file=sys.stderr)
     if not result.ok:
         return 1
     elapsed = time.perf_counter() - start

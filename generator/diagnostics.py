@@ -68,7 +68,10 @@ CODES: dict[str, Code] = {
             "handler-external",
             "a handler module lies outside the project root and is not in `external_handlers`",
         ),
-        # W001 is reserved: a "sunset date passed" warning would make output depend on the date.
+        Code("E060", "breaking-change", "the catalog breaks a client's contract in `tools.lock`"),
+        Code("E061", "lock-file", "`tools.lock` cannot be read or has an unknown format"),
+        # W001 reads today's date, so only `toolc check` reports it; generated files never do.
+        Code("W001", "legacy-sunset", "a legacy name or tool alias is past its sunset date"),
         Code("W002", "empty-client", "a client exposes no tools"),
         Code("W003", "tool-name-edge", 'a tool name starts or ends with "-" or "."'),
         Code("W004", "unused-def", "a def is not used by any params or returns"),

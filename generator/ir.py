@@ -167,6 +167,7 @@ class Tool:
     module: PyIdent  # generated module name: "code_search_functions"
     span: Span
     max_concurrency: int | None = None  # calls in flight for this tool; lower fills in defaults
+    aliases: tuple[LegacyName, ...] = ()  # old names of the whole tool (no argument renames)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -179,6 +180,16 @@ class SchemaDef:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class AllowedBreak:
+    """An `allow_breaking` entry: a breaking change (rule ID + subject) this release intends."""
+
+    rule: str
+    name: str
+    reason: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Catalog:
     server: Server
     cache_policies: tuple[CachePolicy, ...]
@@ -187,6 +198,7 @@ class Catalog:
     tools: tuple[Tool, ...]
     defs: tuple[SchemaDef, ...] = ()  # declaration order
     source_hash: str = ""  # sha256 of the raw inputs, for the manifest
+    allow_breaking: tuple[AllowedBreak, ...] = ()  # intended breaking changes, declaration order
 
     def tool(self, name: str) -> Tool | None:
         return next((t for t in self.tools if t.name == name), None)

@@ -30,7 +30,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 
-from .ir import ClientProfile, JsonSchema, JsonValue, LegacyName, Operation, Tool
+from .ir import ClientProfile, ExposedTool, JsonSchema, JsonValue, LegacyName, Operation, Tool
 from .portable import portable
 from .schema_refs import with_defs
 from .schema_share import share
@@ -185,6 +185,45 @@ def legacy_entry(
         entry["outputSchema"] = share(_listed(out, defs))
     _with_hints(entry, (op,))
     return entry
+
+
+def contract_entry(tool: Tool, op: Operation, defs: Mapping[str, JsonSchema]) -> JsonValue:
+    """One operation as a stand-alone entry with nothing left implicit, for `tools.lock`: the
+    input schema closed (the runtime refuses unknown arguments), the output schema as declared,
+    all three hints. Independent of any client's `describe` and `strict_schema`."""
+    props = {p.name: p.schema for p in op.params}
+    entry: dict[str, JsonValue] = {
+        "name": op.name,
+        "inputSchema": _listed(object_schema(props, op.required, strict=True), defs),
+    }
+    out = output_schema((op,))
+    if out is not None:
+        entry["outputSchema"] = _listed(out, defs)
+    entry["annotations"] = {
+        "readOnlyHint": op.effect == "read",
+        "destructiveHint": op.effect == "destructive",
+        "idempotentHint": op.idempotent,
+    }
+    return entry
+
+
+def alias_entries(
+    tool: Tool, visible: str, profile: ClientProfile, defs: Mapping[str, JsonSchema]
+) -> list[ExposedTool]:
+    """A tool's listed aliases: its own entry under each old name, marked deprecated."""
+    out: list[ExposedTool] = []
+    for alias in tool.aliases:
+        entry = dict(tool_entry(tool, alias.name, profile, defs))
+        note = f'Deprecated: use "{visible}" instead.'
+        if alias.sunset:
+            note += f" Removed after {alias.sunset}."
+        entry["description"] = " ".join(x for x in (note, entry.get("description")) if x)
+        out.append(
+            ExposedTool(
+                name=alias.name, tool=tool.name, operation=None, legacy=alias, definition=entry
+            )
+        )
+    return out
 
 
 def _union_branch(tool: Tool, op: Operation, profile: ClientProfile) -> JsonSchema:

@@ -72,6 +72,20 @@ class ToolEntry:
     def tags(self) -> tuple[str, ...]:
         return tuple(self.data.get("tags") or ())
 
+    @property
+    def aliases(self) -> tuple[LegacyEntry, ...]:
+        """`aliases`: old names of the whole tool, as legacy entries without renames."""
+        out: list[LegacyEntry] = []
+        for i, item in enumerate(self.data.get("aliases") or ()):
+            path = (*self.path, "aliases", i)
+            if isinstance(item, str):
+                out.append(LegacyEntry(item, (), None, path, path))
+            elif isinstance(item, dict):
+                out.append(
+                    LegacyEntry(str(item["name"]), (), item.get("sunset"), path, (*path, "name"))
+                )
+        return tuple(out)
+
 
 def tool_entries(catalog: Document) -> tuple[ToolEntry, ...]:
     """The tools of a schema-valid catalog with their operations, in declaration order."""
@@ -218,6 +232,19 @@ class _Lowering:
                 for name, schema in (data.get("defs") or {}).items()
             ),
             source_hash=source_hash,
+            allow_breaking=self.allow_breaking(),
+        )
+
+    def allow_breaking(self) -> tuple[ir.AllowedBreak, ...]:
+        """`allow_breaking`: the breaking changes this release makes on purpose."""
+        return tuple(
+            ir.AllowedBreak(
+                rule=str(e["rule"]),
+                name=str(e["name"]),
+                reason=str(e["reason"]),
+                span=self.span(("allow_breaking", i)),
+            )
+            for i, e in enumerate(self.doc.data.get("allow_breaking") or ())
         )
 
     def tool(self, entry: ToolEntry, defaults: ir.Defaults) -> ir.Tool:
@@ -235,6 +262,14 @@ class _Lowering:
             module=ir.module_ident(entry.name),
             span=self.key_span(entry.path),
             max_concurrency=int(max_concurrency),
+            aliases=self.aliases(entry),
+        )
+
+    def aliases(self, entry: ToolEntry) -> tuple[ir.LegacyName, ...]:
+        """The tool-level `aliases`: old names of the whole tool, each with its own sunset."""
+        return tuple(
+            ir.LegacyName(name=a.name, sunset=a.sunset, span=self.span(a.path))
+            for a in entry.aliases
         )
 
     def operation(self, tool: ToolEntry, op: OpEntry, defaults: ir.Defaults) -> ir.Operation:

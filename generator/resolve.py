@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable
 
 from .diagnostics import Diagnostic, Note, error
 from .ir import Catalog, ClientBuild, ClientProfile, ExposedTool, Span, Tool
-from .listing import legacy_entry, tool_entry
+from .listing import alias_entries, legacy_entry, tool_entry
 from .tokens import count_tokens
 
 
@@ -49,6 +49,7 @@ def resolve(
             )
         )
         if profile.legacy == "list":
+            exposed.extend(alias_entries(tool, visible, profile, defs))
             for op in tool.operations:
                 for old in op.legacy:
                     exposed.append(
@@ -166,6 +167,8 @@ def _plural(n: int, word: str) -> str:
 
 
 def _describe(entry: ExposedTool, build: ClientBuild) -> str:
+    if entry.legacy is not None and entry.operation is None:
+        return f'counted: "{entry.name}" (listed alias of tool "{entry.tool}").'
     if entry.legacy is not None:
         return (
             f'counted: "{entry.name}" (listed legacy alias of "{entry.tool}" "{entry.operation}").'

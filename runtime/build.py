@@ -56,6 +56,7 @@ class Build:
     names: dict[str, str]
     legacy: dict[str, dict[str, Any]]
     visible: dict[str, str] = field(default_factory=dict)  # declared tool -> client-visible name
+    aliases: dict[str, dict[str, Any]] = field(default_factory=dict)  # old tool name -> tool
     _tools_list: dict[str, Any] | None = None
     _modules: dict[str, ModuleType] = field(default_factory=dict)
 
@@ -165,6 +166,7 @@ def load_build(
             tools=dict(g["TOOLS"]),
             names=dict(g["NAMES"]),
             legacy=dict(g.get("LEGACY", {})),
+            aliases=dict(g.get("ALIASES", {})),
         )
     except KeyError as exc:
         raise BuildError(

@@ -102,7 +102,17 @@ class Dispatcher:
                 )
             args = {k: v for k, v in arguments.items() if k != "operation"}
             return Resolved(op, args, None, None)
+        if name in self.build.aliases:
+            return self._resolve_alias(name, arguments)
         return self._resolve_legacy(name, arguments)
+
+    def _resolve_alias(self, name: str, arguments: Mapping[str, Any]) -> Resolved:
+        """An old name of a whole tool: the same call as by the tool's name. `legacy: refuse`
+        refuses flat legacy names only: a client may well have called the tool by this name."""
+        declared = str(self.build.aliases[name]["tool"])
+        visible = self.build.visible.get(declared, declared)
+        found = self.resolve(visible, arguments)
+        return Resolved(found.op, found.args, name, found.old_names)
 
     def _resolve_legacy(self, name: str, arguments: Mapping[str, Any]) -> Resolved:
         entry = self._legacy.get(name)

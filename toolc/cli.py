@@ -3,6 +3,8 @@
     toolc init [DIR]          scaffold a project (tools.yaml, clients/, handlers, a test, CI)
     toolc generate            compile tools.yaml + clients/ into generated/, print each client
     toolc check               what CI runs: every diagnostic, limits, generated/ up to date
+    toolc lock                write tools.lock (each client's contract) and print the changelog
+    toolc breaking --against REF  the breaking changes since a git ref (main, a tag, a commit)
     toolc dist                one installable server per client (wheels + host snippets) in dist/
     toolc serve --client NAME serve one client's build over stdio or Streamable HTTP
     toolc report [FILE]       p50/p95, cache hits, breakers and legacy use from a span file
@@ -26,6 +28,8 @@ COMMANDS: dict[str, tuple[str, bool]] = {
     "generate": ("toolc.generator.__main__", True),
     "check": ("toolc.generator.__main__", True),
     "dist": ("toolc.generator.__main__", True),
+    "lock": ("toolc.generator.__main__", True),
+    "breaking": ("toolc.generator.__main__", True),
     "serve": ("toolc.runtime.__main__", True),
     "report": ("toolc.runtime.__main__", True),
 }

@@ -164,6 +164,17 @@ def _other_tool_invalidates(op: Operation, selected: set[str]) -> dict[str, Any]
     return {"invalidates_tools": others} if others else {}
 
 
+def _aliases_table(build: ClientBuild) -> list[tuple[PyIdent, str, Any]]:
+    """ALIASES (old tool name -> tool, sunset, listed), only in builds whose tools have any."""
+    listed = build.profile.legacy == "list"
+    aliases = {
+        a.name: {"tool": t.name, "sunset": a.sunset, "listed": listed}
+        for t in build.tools
+        for a in t.aliases
+    }
+    return [(to_py_ident("ALIASES"), "dict[str, dict[str, Any]]", aliases)] if aliases else []
+
+
 def build_view(catalog: Catalog, build: ClientBuild) -> BuildView:
     profile = build.profile
     server = catalog.server
@@ -242,5 +253,6 @@ def build_view(catalog: Catalog, build: ClientBuild) -> BuildView:
         (to_py_ident("TOOLS"), "dict[str, dict[str, Any]]", tools),
         (to_py_ident("NAMES"), "dict[str, str]", names),
         (to_py_ident("LEGACY"), "dict[str, dict[str, Any]]", legacy),
+        *_aliases_table(build),
     ]
     return BuildView(header=HEADER, tables=tuple(tables))

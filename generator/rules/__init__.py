@@ -23,6 +23,7 @@ from ..lower import (
     tool_entries,
 )
 from ..source import Document, KeyPath
+from .compat import aliases_fit, allowed_breaks_known
 from .context import Context, Rule, hint, op_label, quoted
 from .defs import defs_used, refs_resolve
 from .handlers import (
@@ -417,6 +418,8 @@ RULES: tuple[Rule, ...] = (
         "client renames name selected tools and unused names",
         client_renames_fit,
     ),
+    Rule("E012", "aliases-fit", "tool aliases are unique, MCP-valid and unshadowed", aliases_fit),
+    Rule("E003", "allowed-breaks-known", "allow_breaking names known rules", allowed_breaks_known),
     Rule(
         "E030",
         "mcp-tool-names",

@@ -146,12 +146,12 @@ def _entries(builds: tuple[ClientBuild, ...], *, strict: bool = False) -> list[E
         tools = {t.name: t for t in b.tools}
         for e in b.exposed:
             tool = tools[e.tool]
-            if e.legacy is not None:
+            if e.legacy is not None and e.operation is not None:
                 op = next(o for o in tool.operations if o.name == e.operation)
                 listed = legacy_entry(tool, e.name, op, e.legacy, profile, {})
                 old = {new: old for old, new in e.legacy.rename}
                 out.append(Entry(profile.name, listed, tool, op, old, profile.strict_schema))
-            else:
+            else:  # the tool under its visible name, or a tool alias (its entry, renamed)
                 listed = tool_entry(tool, e.name, profile, {})
                 out += [
                     Entry(profile.name, listed, tool, op, {}, profile.strict_schema)

@@ -43,3 +43,9 @@ def test_the_generate_table_in_the_readme_is_the_current_one() -> None:
     result = build(ROOT, check=True)
     assert result.ok and not result.stale
     assert "```\n" + table(result.builds) + "```" in README
+
+
+def test_the_breaking_rules_table_is_the_registry() -> None:
+    from toolc.generator.compat.rules import rules_table
+
+    assert rules_table() in README

@@ -199,7 +199,7 @@ def test_catalog_schema_errors(tmp_path: Path, old: str, new: str, expected: str
             'tools.yaml:3:8: error[E003]: "tools" is empty — give it at least one entry.\n'
             'tools.yaml:4:1: error[E004]: unknown key "extra" at the top level — remove it; '
             'allowed keys are "version", "server", "policies", "defaults", "defs", '
-            '"external_handlers", "tools".\n',
+            '"external_handlers", "tools", "allow_breaking".\n',
         ),
     ],
 )
