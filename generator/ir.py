@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal, NewType
 
+import pydantic
+
 JsonValue = Any  # a JSON-compatible value: dict / list / str / int / float / bool / None
 JsonSchema = dict[str, Any]
 
@@ -25,6 +27,7 @@ Describe = Literal["full", "compact", "names"]
 PyIdent = NewType("PyIdent", str)
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_PY_PARAM = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
 
 def to_py_ident(text: str) -> PyIdent:
@@ -48,6 +51,44 @@ def module_ident(name: str) -> PyIdent:
     if keyword.iskeyword(text):
         text += "_"
     return to_py_ident(text)
+
+
+# Python names a parameter cannot take as is: the handler's `ctx`, what pydantic's BaseModel
+# defines, and the names the generated model modules use in annotations (a field named like one
+# would shadow it for the fields declared after it).
+RESERVED_PY_NAMES = frozenset({"ctx"} | set(dir(pydantic.BaseModel))) | frozenset(
+    {"str", "int", "float", "bool", "bytes", "list", "dict", "set", "frozenset", "tuple"}
+    | {"object", "annotations", "Any", "Annotated", "Literal", "Optional", "Union"}
+    | {"Field", "BaseModel", "ConfigDict", "RootModel", "TypeAliasType", "AwareDatetime"}
+)
+
+
+def py_name_problem(name: str) -> str | None:
+    """Why `name` cannot be a parameter's Python name (model field, handler keyword), or None."""
+    if not _PY_PARAM.match(name):
+        return "is not an ASCII Python identifier that starts with a letter"
+    if keyword.iskeyword(name):
+        return "is a Python keyword"
+    if name.startswith("model_") or name in RESERVED_PY_NAMES:
+        return "is reserved (ctx, model_*, pydantic.BaseModel attributes, type names)"
+    return None
+
+
+def param_py_name(wire: str) -> str:
+    """The Python name derived from a parameter's wire name (README: "Wire names").
+
+    Each run of characters other than ASCII letters, digits and `_` becomes one `_`, and `_` at
+    either end is dropped (`filter[id]` -> `filter_id`, `x-request-id` -> `x_request_id`); an
+    empty result becomes `param`; a name that starts with a digit or with `model_` gets `p_` in
+    front; a keyword or reserved name (`ctx`, a BaseModel attribute, a type name) gets `_` after
+    (`from` -> `from_`, `json` -> `json_`). The result always passes `py_name_problem`.
+    """
+    text = re.sub(r"[^A-Za-z0-9_]+", "_", wire).strip("_") or "param"
+    if text[0].isdigit() or text.startswith("model_"):
+        text = "p_" + text
+    if keyword.iskeyword(text) or text in RESERVED_PY_NAMES:
+        text += "_"
+    return text
 
 
 def class_ident(*parts: str) -> PyIdent:
@@ -111,10 +152,18 @@ class Defaults:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Param:
-    name: str  # the wire name; a valid Python identifier (rule-checked) and the handler's kwarg
+    name: str  # the wire name: the JSON property, any string
     schema: JsonSchema
     required: bool
     span: Span
+    # the model field and the handler's keyword argument; None: derived (`param_py_name`)
+    py_name: PyIdent | None = None
+    # omitted by the caller, the handler gets MISSING (optional, no default, schema allows null)
+    missing: bool = False
+
+    @property
+    def ident(self) -> PyIdent:
+        return self.py_name or to_py_ident(param_py_name(self.name))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -122,6 +171,7 @@ class LegacyName:
     name: str
     rename: tuple[tuple[str, str], ...] = ()  # (old_arg, new_arg) in declaration order
     sunset: str | None = None  # ISO date
+    fixed: tuple[tuple[str, JsonValue], ...] = ()  # `set`: (param, value) the name implies
     span: Span
 
 
@@ -150,6 +200,7 @@ class Operation:
     input_model: PyIdent  # "BmadTaskAddInput"
     output_model: PyIdent | None  # "BmadTaskAddOutput" when `returns` is declared
     span: Span
+    additional_params: bool = False  # `additional_params: allow`: undeclared arguments pass
 
     @property
     def required(self) -> tuple[str, ...]:
@@ -205,6 +256,17 @@ class Catalog:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ParamRule:
+    """A client's rule for the parameter keys it sees (`param_rule`)."""
+
+    pattern: str | None = None
+    max_length: int | None = None
+    auto: bool = False  # `rename: auto`: derive a conforming key for each one that breaks it
+    rename: tuple[tuple[str, str], ...] = ()  # explicit (wire key, client key)
+    span: Span | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class NameRule:
     max_length: int = 128  # including the prefix
     prefix: str = ""  # "{server}" expands to the server name, e.g. "mcp__{server}__"
@@ -248,6 +310,7 @@ class ClientProfile:
     rename: tuple[tuple[str, str], ...] = ()  # (declared tool name, client-visible name)
     max_list_bytes: int | None = None
     max_list_tokens: int | None = None
+    param_rule: ParamRule | None = None
     span: Span  # the `client` key's value
     max_tools_span: Span | None = None
     max_list_bytes_span: Span | None = None
@@ -274,6 +337,8 @@ class ExposedTool:
     operation: str | None  # set for a listed legacy alias: the operation it stands for
     legacy: LegacyName | None  # set for a listed legacy alias
     definition: JsonValue  # the exact tools/list entry (name, title, description, inputSchema, ...)
+    # `param_rule` renames: (key this client sends, key the entry declares), declaration order
+    param_keys: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

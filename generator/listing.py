@@ -30,7 +30,16 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 
-from .ir import ClientProfile, ExposedTool, JsonSchema, JsonValue, LegacyName, Operation, Tool
+from .ir import (
+    ClientProfile,
+    ExposedTool,
+    JsonSchema,
+    JsonValue,
+    LegacyName,
+    Operation,
+    Span,
+    Tool,
+)
 from .portable import portable
 from .schema_refs import with_defs
 from .schema_share import share
@@ -77,13 +86,15 @@ def hints(operations: Iterable[Operation]) -> dict[str, bool]:
 
 
 def object_schema(
-    properties: dict[str, JsonValue], required: Iterable[str], *, strict: bool
+    properties: dict[str, JsonValue], required: Iterable[str], *, strict: bool, closed: bool = True
 ) -> JsonSchema:
+    """An object schema; `additionalProperties: false` only when the client lists it (`strict`)
+    and the operation refuses other keys (`closed`; `additional_params: allow` leaves it open)."""
     schema: JsonSchema = {"type": "object", "properties": properties}
     req = list(required)
     if req:
         schema["required"] = req
-    if strict:
+    if strict and closed:
         schema["additionalProperties"] = False
     return schema
 
@@ -128,19 +139,21 @@ def tool_entry(
         op = ops[0]
         description = tool.description or op.description
         props = {p.name: p.schema for p in op.params}
-        schema = object_schema(props, op.required, strict=strict)
+        schema = object_schema(props, op.required, strict=strict, closed=not op.additional_params)
     elif profile.dialect == "union":
         description = tool.description
-        branches = [_union_branch(tool, op, profile) for op in ops]
+        every_closed = not any(op.additional_params for op in ops)
+        branches = [_union_branch(tool, op, profile, each=not every_closed) for op in ops]
         schema = {"type": "object", "oneOf": branches}
-        if strict:
+        if strict and every_closed:
             # closes every branch at once: what the matching branch's `properties` evaluated
             # passes, anything else fails (draft 2020-12, MCP's default dialect)
             schema["unevaluatedProperties"] = False
     else:
         guide = operation_guide(tool, profile.describe)
         description = "\n".join(part for part in (tool.description, guide) if part)
-        schema = object_schema(_flat_properties(ops), ["operation"], strict=strict)
+        closed = not any(op.additional_params for op in ops)
+        schema = object_schema(_flat_properties(ops), ["operation"], strict=strict, closed=closed)
     if description:
         entry["description"] = description
     listed = _listed(schema, defs)
@@ -153,6 +166,14 @@ def tool_entry(
     return entry
 
 
+def legacy_keys(op: Operation, old: LegacyName) -> list[tuple[str, Span, str]]:
+    """A listed legacy alias's keys: the parameters it does not fix, under their old names."""
+    wire = {new: old_arg for old_arg, new in old.rename}
+    fixed = {name for name, _ in old.fixed}
+    of = f' (tool "{op.tool}" operation "{op.name}")'
+    return [(wire.get(p.name, p.name), p.span, of) for p in op.params if p.name not in fixed]
+
+
 def legacy_entry(
     tool: Tool,
     visible: str,
@@ -160,20 +181,34 @@ def legacy_entry(
     old: LegacyName,
     profile: ClientProfile,
     defs: Mapping[str, JsonSchema],
+    keys: Mapping[str, str] | None = None,
 ) -> JsonValue:
-    """A listed legacy alias: the operation's parameters under their old names."""
-    wire = {new: old_arg for old_arg, new in old.rename}
-    target = visible if tool.kind == "plain" else f'{visible}" operation "{op.name}'
-    description = f'Deprecated: use "{target}" instead'
+    """A listed legacy alias: the parameters it does not fix (`set`), under their old names
+    (`rename`), then under this client's keys (`keys`, from `param_rule`)."""
+    keys = keys or {}
+    wire = {new: keys.get(old_arg, old_arg) for old_arg, new in old.rename}
+    fixed = dict(old.fixed)
+    target = f'"{visible}"' if tool.kind == "plain" else f'"{visible}" operation "{op.name}"'
+    if fixed:
+        values = ", ".join(f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in fixed.items())
+        target += f" with {values}"
+    description = f"Deprecated: use {target} instead"
     full = profile.describe == "full"
     description += "." if full or output_schema((op,)) is None else " (same result)."
     if old.sunset:
         description += f" Removed after {old.sunset}."
     if op.description:
         description += " " + op.description
-    props = {wire.get(p.name, p.name): p.schema for p in op.params}
+    props = {
+        wire.get(p.name, keys.get(p.name, p.name)): p.schema
+        for p in op.params
+        if p.name not in fixed
+    }
     schema = object_schema(
-        props, (wire.get(r, r) for r in op.required), strict=profile.strict_schema
+        props,
+        (wire.get(r, keys.get(r, r)) for r in op.required if r not in fixed),
+        strict=profile.strict_schema,
+        closed=not op.additional_params,
     )
     entry: dict[str, JsonValue] = {
         "name": old.name,
@@ -194,7 +229,9 @@ def contract_entry(tool: Tool, op: Operation, defs: Mapping[str, JsonSchema]) ->
     props = {p.name: p.schema for p in op.params}
     entry: dict[str, JsonValue] = {
         "name": op.name,
-        "inputSchema": _listed(object_schema(props, op.required, strict=True), defs),
+        "inputSchema": _listed(
+            object_schema(props, op.required, strict=True, closed=not op.additional_params), defs
+        ),
     }
     out = output_schema((op,))
     if out is not None:
@@ -226,8 +263,11 @@ def alias_entries(
     return out
 
 
-def _union_branch(tool: Tool, op: Operation, profile: ClientProfile) -> JsonSchema:
-    """One operation's `oneOf` branch; its description as `describe` asks (see operation_guide)."""
+def _union_branch(tool: Tool, op: Operation, profile: ClientProfile, *, each: bool) -> JsonSchema:
+    """One operation's `oneOf` branch; its description as `describe` asks (see operation_guide).
+
+    `each`: some branch stays open (`additional_params: allow`), so a strict client's closed
+    branches each state `additionalProperties: false` instead of one at the root."""
     props: dict[str, JsonValue] = {"operation": {"const": op.name}}
     props.update({p.name: p.schema for p in op.params})
     branch: JsonSchema = {}
@@ -236,6 +276,8 @@ def _union_branch(tool: Tool, op: Operation, profile: ClientProfile) -> JsonSche
         branch["description"] = op.description
     branch["properties"] = props
     branch["required"] = ["operation", *op.required]
+    if each and profile.strict_schema and not op.additional_params:
+        branch["additionalProperties"] = False
     return branch
 
 

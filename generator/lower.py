@@ -15,6 +15,7 @@ from typing import Any
 from . import ir
 from .diagnostics import Diagnostic, error
 from .handler_imports import HandlerImports
+from .schema_refs import with_defs
 from .source import Document, KeyPath, Sources
 
 DEFAULT_TIMEOUT = 30.0
@@ -28,6 +29,7 @@ class LegacyEntry:
     sunset: str | None
     path: KeyPath  # the list item
     name_path: KeyPath  # the name's value
+    fixed: tuple[tuple[str, Any], ...] = ()  # `set`: (param, value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,9 +54,15 @@ class OpEntry:
                 out.append(LegacyEntry(item, (), None, path, path))
             elif isinstance(item, dict):
                 rename = tuple((str(k), str(v)) for k, v in (item.get("rename") or {}).items())
+                fixed = tuple((str(k), v) for k, v in (item.get("set") or {}).items())
                 out.append(
                     LegacyEntry(
-                        str(item["name"]), rename, item.get("sunset"), path, (*path, "name")
+                        str(item["name"]),
+                        rename,
+                        item.get("sunset"),
+                        path,
+                        (*path, "name"),
+                        fixed,
                     )
                 )
         return tuple(out)
@@ -146,6 +154,27 @@ def signature(obj: Any) -> inspect.Signature | None:
         return None
 
 
+def wire_param(
+    name: str, raw: dict[str, Any], required: bool, defs: dict[str, Any], span: ir.Span
+) -> ir.Param:
+    """One parameter: its schema without toolc's own `py_name` key, its Python name, and
+    whether an omitted value reaches the handler as MISSING (optional, no default, null allowed)."""
+    schema = {k: v for k, v in raw.items() if k != "py_name"}
+    override = raw.get("py_name")
+    py_name = ir.to_py_ident(override if isinstance(override, str) else ir.param_py_name(name))
+    missing = not required and "default" not in schema and accepts_null(schema, defs)
+    return ir.Param(
+        name=name, schema=schema, required=required, span=span, py_name=py_name, missing=missing
+    )
+
+
+def accepts_null(schema: dict[str, Any], defs: dict[str, Any]) -> bool:
+    """Whether `null` is a valid value of `schema` (with the catalog's defs)."""
+    from jsonschema import Draft202012Validator
+
+    return bool(Draft202012Validator(with_defs(schema, defs)).is_valid(None))
+
+
 def _float(*values: Any) -> float:
     return float(next(v for v in values if v is not None))
 
@@ -177,6 +206,7 @@ class _Lowering:
         self.imports = HandlerImports.of(sources.root, catalog)
         self.diagnostics: list[Diagnostic] = []
         self.op_names = {t.name: tuple(o.name for o in t.operations) for t in tool_entries(catalog)}
+        self.defs: dict[str, Any] = dict(catalog.data.get("defs") or {})
 
     def span(self, path: KeyPath) -> ir.Span:
         return self.doc.source_map.span(path)
@@ -276,18 +306,22 @@ class _Lowering:
         data = op.data
         required = set(data.get("required") or ())
         params = tuple(
-            ir.Param(
-                name=name,
-                schema=schema,
-                required=name in required,
-                span=self.key_span((*op.path, "params", name)),
+            wire_param(
+                name, schema, name in required, self.defs, self.key_span((*op.path, "params", name))
             )
             for name, schema in op.params.items()
         )
         legacy = tuple(
-            ir.LegacyName(name=e.name, rename=e.rename, sunset=e.sunset, span=self.span(e.path))
+            ir.LegacyName(
+                name=e.name,
+                rename=e.rename,
+                sunset=e.sunset,
+                fixed=e.fixed,
+                span=self.span(e.path),
+            )
             for e in op.legacy
         )
+        extra = data.get("additional_params", tool.data.get("additional_params", "forbid"))
         parts = (tool.name, op.name) if op.master else (tool.name,)
         module, function, is_async, takes_ctx = self.handler(tool, op)
         same_tool, other_tools = split_invalidates(
@@ -316,6 +350,7 @@ class _Lowering:
             input_model=ir.class_ident(*parts, "Input"),
             output_model=ir.class_ident(*parts, "Output") if "returns" in data else None,
             span=self.key_span(op.path),
+            additional_params=extra == "allow",
         )
 
     def handler(self, tool: ToolEntry, op: OpEntry) -> tuple[str, ir.PyIdent, bool, bool]:
@@ -352,6 +387,7 @@ def profile(document: Document, server_name: str) -> ir.ClientProfile:
         span=smap.span(("name_rule",)) if "name_rule" in data else None,
     )
     return ir.ClientProfile(
+        param_rule=param_rule(document),
         name=data["client"],
         path=document.path,
         max_tools=data.get("max_tools"),
@@ -373,6 +409,22 @@ def profile(document: Document, server_name: str) -> ir.ClientProfile:
         max_list_tokens_span=(
             smap.span(("max_list_tokens",)) if "max_list_tokens" in data else None
         ),
+    )
+
+
+def param_rule(document: Document) -> ir.ParamRule | None:
+    """The client's `param_rule`, or None when it sets none."""
+    rule = document.data.get("param_rule")
+    if not isinstance(rule, dict):
+        return None
+    rename = rule.get("rename")
+    pairs = rename.items() if isinstance(rename, dict) else ()
+    return ir.ParamRule(
+        pattern=rule.get("pattern"),
+        max_length=rule.get("max_length"),
+        auto=rename == "auto",
+        rename=tuple((str(k), str(v)) for k, v in pairs),
+        span=document.source_map.span(("param_rule",)),
     )
 
 

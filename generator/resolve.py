@@ -4,7 +4,7 @@
 exclude; declaration order), applies the client's renames, builds the exact `tools/list` entries
 (flat or union dialect, listed legacy aliases), counts what counts toward `max_tools`, measures the
 compact payload (bytes and estimated tokens), and reports E031 (max_tools), E032 (name_rule),
-E033 (max_list_bytes), E034 (max_list_tokens), E027 (two
+E033 (max_list_bytes), E035 (max_list_tokens), E027 (two
 entries the client sees share a name) and W002 (nothing exposed).
 
 The build is returned even when it breaks a limit, so the CLI can still print the client's table;
@@ -22,7 +22,8 @@ from collections.abc import Callable, Iterable
 
 from .diagnostics import Diagnostic, Note, error
 from .ir import Catalog, ClientBuild, ClientProfile, ExposedTool, Span, Tool
-from .listing import alias_entries, legacy_entry, tool_entry
+from .listing import alias_entries, legacy_entry, legacy_keys, tool_entry
+from .param_keys import client_keys, renamed_tool, reverse, tool_keys
 from .tokens import count_tokens
 
 
@@ -37,28 +38,36 @@ def resolve(
     defs = {d.name: d.schema for d in catalog.defs}
     renames = dict(profile.rename)
     exposed: list[ExposedTool] = []
+    key_diags: list[Diagnostic] = []
     for tool in tools:
         visible = renames.get(tool.name, tool.name)
+        keys, found = client_keys(profile, f'tool "{tool.name}"', tool_keys(tool))
+        key_diags.extend(found)
         exposed.append(
             ExposedTool(
                 name=visible,
                 tool=tool.name,
                 operation=None,
                 legacy=None,
-                definition=tool_entry(tool, visible, profile, defs),
+                definition=tool_entry(renamed_tool(tool, keys), visible, profile, defs),
+                param_keys=reverse(keys),
             )
         )
         if profile.legacy == "list":
             exposed.extend(alias_entries(tool, visible, profile, defs))
             for op in tool.operations:
                 for old in op.legacy:
+                    where = f'legacy name "{old.name}"'
+                    keys, found = client_keys(profile, where, legacy_keys(op, old))
+                    key_diags.extend(found)
                     exposed.append(
                         ExposedTool(
                             name=old.name,
                             tool=tool.name,
                             operation=op.name,
                             legacy=old,
-                            definition=legacy_entry(tool, visible, op, old, profile, defs),
+                            definition=legacy_entry(tool, visible, op, old, profile, defs, keys),
+                            param_keys=reverse(keys),
                         )
                     )
     payload = list_payload(exposed)
@@ -70,7 +79,7 @@ def resolve(
         list_bytes=len(payload),
         list_tokens=tokens(payload.decode("utf-8")),
     )
-    diags = [*_check_names(catalog, build), *_check_limits(build)]
+    diags = [*_check_names(catalog, build), *_check_limits(build), *key_diags]
     if not exposed:
         diags.append(
             Diagnostic(
@@ -224,7 +233,7 @@ def _check_limits(build: ClientBuild) -> list[Diagnostic]:
         diags.append(
             error(
                 profile.max_list_tokens_span or profile.span,
-                "E034",
+                "E035",
                 f'client "{profile.name}" gets a tools/list of about {build.list_tokens} tokens, '
                 f"max_list_tokens is {token_budget}",
                 'exclude tools, use "describe: names", shorten descriptions '

@@ -29,7 +29,7 @@ from .errors import ToolError
 from .policies.limits import Overloaded, acquire
 from .results import error_result, to_result
 from .trace import Tracer
-from .validation import validate
+from .validation import check_extra, check_fixed, validate
 from .workers import Workers
 
 log = logging.getLogger("toolc.runtime")
@@ -74,7 +74,10 @@ class Engine:
         r = self.dispatcher.resolve(name, arguments or {})
         op = r.op
         try:
-            model, key = validate(op.input, r.args, op.where, r.old_names)
+            args = check_fixed(r.args, r.fixed, op.where, name) if r.fixed else r.args
+            model, key = validate(op.input, args, op.where, r.old_names)
+            if op.keywords:
+                check_extra(model, op.keywords, op.where)
         except MCPError:
             self.tracer.record(start, op.tool, op.name, r.legacy, None, None, INVALID)
             raise

@@ -1,5 +1,8 @@
 """Resolve a called name to an operation: master tool + `operation`, plain tool, client rename,
-or legacy name (accept / list / refuse) with argument renames.
+or legacy name (accept / list / refuse) with argument renames and fixed arguments (`set`).
+
+A client with `param_rule` renames sends some keys under its own names (`param_keys`: client
+key -> declared key); they are mapped back first, so handlers see what other clients send.
 
 Per-tool state (dispatch module, models, breakers, limiter) is built on the tool's first call.
 """
@@ -39,6 +42,8 @@ class Operation:
     invalidates: tuple[tuple[ResultCache, str, tuple[str, ...]], ...]  # (cache, tool, operations)
     limiter: anyio.CapacityLimiter  # the tool's
     limiter_what: str
+    # `additional_params: allow`: keyword names an undeclared argument may not take
+    keywords: frozenset[str] = frozenset()
 
 
 @dataclass(slots=True, eq=False)
@@ -48,6 +53,7 @@ class Tool:
     ops: dict[str, Operation]
     single: Operation | None  # a plain tool's only operation
     valid_ops: str
+    param_keys: Mapping[str, str] | None = None  # client key -> declared key (param_rule)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,11 +61,26 @@ class Resolved:
     op: Operation
     args: Mapping[str, Any]
     legacy: str | None
-    old_names: Mapping[str, str] | None
+    old_names: Mapping[str, str] | None  # declared parameter -> the key this caller used
+    fixed: Mapping[str, Any] | None = None  # the legacy name's `set`
 
 
 def invalid(message: str) -> MCPError:
     return MCPError(INVALID_PARAMS, message)
+
+
+def map_keys(arguments: Mapping[str, Any], keys: Mapping[str, str], name: str) -> dict[str, Any]:
+    """`arguments` with each key renamed through `keys`; a key sent under both names is refused."""
+    out: dict[str, Any] = {}
+    for key, value in arguments.items():
+        target = keys.get(key, key)
+        if target in out:
+            raise invalid(
+                f'tool "{excerpt(name)}" got "{excerpt(target)}" twice (also as '
+                f'"{excerpt(key)}") — send it once'
+            )
+        out[target] = value
+    return out
 
 
 def _close_match(word: object, pool: Iterable[str], cutoff: float) -> str | None:
@@ -71,6 +92,29 @@ def _close_match(word: object, pool: Iterable[str], cutoff: float) -> str | None
     return close[0] if close else None
 
 
+@dataclass(frozen=True, slots=True)
+class _Legacy:
+    tool: str
+    operation: str
+    rename: dict[str, str]  # key the caller sends -> declared parameter (param_rule, rename)
+    old_names: dict[str, str] | None  # declared parameter -> key the caller sends
+    fixed: dict[str, Any] | None
+
+    @classmethod
+    def of(cls, raw: Mapping[str, Any]) -> _Legacy:
+        rename = dict(raw.get("rename") or {})
+        for client_key, old in (raw.get("param_keys") or {}).items():
+            rename[client_key] = rename.pop(old, old)
+        old_names = {new: old for old, new in rename.items() if old != new} or None
+        return cls(
+            raw["tool"],
+            raw["operation"],
+            {k: v for k, v in rename.items() if k != v},
+            old_names,
+            dict(raw["set"]) if raw.get("set") else None,
+        )
+
+
 class Dispatcher:
     def __init__(self, build: Build) -> None:
         self.build = build
@@ -79,14 +123,18 @@ class Dispatcher:
             name: ResultCache(float(p["ttl"]), int(p["max_entries"]))
             for name, p in build.cache_policies.items()
         }
-        self._legacy: dict[str, tuple[str, str, dict[str, str], dict[str, str] | None]] = {}
+        self._legacy: dict[str, _Legacy] = {}
 
     def resolve(self, name: str, arguments: Mapping[str, Any]) -> Resolved:
         declared = self.build.names.get(name)
         if declared is not None:
             tool = self.tools.get(declared) or self._load(declared)
+            old_names = None
+            if tool.param_keys:
+                arguments = map_keys(arguments, tool.param_keys, name)
+                old_names = {new: old for old, new in tool.param_keys.items()}
             if tool.single is not None:
-                return Resolved(tool.single, arguments, None, None)
+                return Resolved(tool.single, arguments, None, old_names)
             op_name = arguments.get("operation")
             if op_name is None:
                 raise invalid(
@@ -101,7 +149,7 @@ class Dispatcher:
                     f"operations: {tool.valid_ops}"
                 )
             args = {k: v for k, v in arguments.items() if k != "operation"}
-            return Resolved(op, args, None, None)
+            return Resolved(op, args, None, old_names)
         if name in self.build.aliases:
             return self._resolve_alias(name, arguments)
         return self._resolve_legacy(name, arguments)
@@ -120,11 +168,10 @@ class Dispatcher:
             raw = self.build.legacy.get(name)
             if raw is None:
                 raise self._unknown(name)
-            rename = dict(raw.get("rename") or {})
-            old_names = {new: old for old, new in rename.items()} or None
-            entry = (raw["tool"], raw["operation"], rename, old_names)
+            entry = _Legacy.of(raw)
             self._legacy[name] = entry
-        declared, op_name, rename, old_names = entry
+        declared, op_name = entry.tool, entry.operation
+        rename, old_names = entry.rename, entry.old_names
         tool = self.tools.get(declared) or self._load(declared)
         if self.build.legacy_mode == "refuse":
             replacement = (
@@ -133,8 +180,8 @@ class Dispatcher:
                 else f'"{tool.visible}" with "operation": "{op_name}"'
             )
             raise invalid(f'tool "{name}" was retired — call {replacement} instead')
-        args = {rename.get(k, k): v for k, v in arguments.items()} if rename else arguments
-        return Resolved(tool.ops[op_name], args, name, old_names)
+        args = map_keys(arguments, rename, name) if rename else arguments
+        return Resolved(tool.ops[op_name], args, name, old_names, entry.fixed)
 
     def _unknown(self, name: str) -> MCPError:
         pool = [str(t["name"]) for t in self.build.tools_list().get("tools", [])]
@@ -179,6 +226,7 @@ class Dispatcher:
                     groups.setdefault((policy, target_tool), []).append(target)
             timeout = spec.get("timeout")
             ops[op_name] = Operation(
+                keywords=frozenset(entry.get("keywords") or ()),
                 tool=declared,
                 name=op_name,
                 where=(
@@ -207,6 +255,7 @@ class Dispatcher:
             ops=ops,
             single=single,
             valid_ops=", ".join(f'"{o}"' for o in ops),
+            param_keys=dict(table.get("param_keys") or {}) or None,
         )
         self.tools[declared] = tool
         return tool

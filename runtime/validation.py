@@ -42,12 +42,57 @@ def validate(
         raise invalid_arguments(exc, where, old_names) from None
 
 
+def _merge_numbers(errors: list[Any]) -> list[Any]:
+    """One "should be a number" per value instead of pydantic's one error per branch of the
+    `int | float` that a JSON Schema `number` becomes (models keep integers as `int`)."""
+    out: list[Any] = []
+    for err in errors:
+        loc = tuple(err["loc"])
+        if loc[-1:] == ("float",) and err["type"] == "float_type" and out:
+            prev = out[-1]
+            if tuple(prev["loc"]) == (*loc[:-1], "int") and prev["type"] == "int_type":
+                out[-1] = {**err, "loc": loc[:-1], "msg": "Input should be a valid number"}
+                continue
+        out.append(err)
+    return out
+
+
+def check_fixed(
+    args: Mapping[str, Any], fixed: Mapping[str, Any], where: str, legacy: str
+) -> dict[str, Any]:
+    """`args` with the values a legacy name fixes (`set`); another value for one is refused."""
+    out = dict(args)
+    for name, value in fixed.items():
+        if name in out and _dumps(out[name]) != _dumps(value):
+            raise MCPError(
+                INVALID_PARAMS,
+                f'invalid arguments for {where}: "{excerpt(name)}": "{excerpt(legacy)}" fixes it '
+                f"to {excerpt(_dumps(value))} — omit it or call the operation itself",
+                {"fields": [name]},
+            )
+        out[name] = value
+    return out
+
+
+def check_extra(model: BaseModel, keywords: frozenset[str], where: str) -> None:
+    """Refuse an undeclared argument named like one of the handler's own keyword arguments."""
+    taken = sorted(k for k in (model.model_extra or {}) if k in keywords)
+    if taken:
+        name = excerpt(taken[0])
+        raise MCPError(
+            INVALID_PARAMS,
+            f'invalid arguments for {where}: "{name}": reserved name, not a parameter of '
+            "this operation",
+            {"fields": [excerpt(k) for k in taken]},
+        )
+
+
 def invalid_arguments(
     exc: ValidationError, where: str, old_names: Mapping[str, str] | None
 ) -> MCPError:
     problems: list[str] = []
     fields: list[str] = []
-    errors = exc.errors(include_url=False, include_input=False)
+    errors = _merge_numbers(exc.errors(include_url=False, include_input=False))
     for err in errors[:MAX_PROBLEMS]:
         loc = [str(p) for p in err["loc"]]
         if loc and old_names:

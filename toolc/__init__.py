@@ -2,12 +2,14 @@
 
     from toolc import ToolContext, ToolError, TransientError
     from toolc import Audio, Image, Resource, Text   # rich MCP content a handler may return
+    from toolc import MISSING, Missing               # an omitted nullable argument
 
 `ToolError(message)`: an expected failure; the caller gets an `isError` result whose text is
 exactly `message`. `TransientError` (or `ToolError(message, transient=True)`): a failing
 dependency, which also counts toward the circuit breaker. `ToolContext`: what a handler that
 declares a `ctx` parameter receives (progress, logging, SSE stream control). Nothing else under
-`toolc.runtime` is promised.
+`toolc.runtime` is promised. `MISSING` (of type `Missing`): what a handler receives for an
+optional nullable argument the caller omitted, where `None` means the caller sent `null`.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from toolc.runtime.errors import ToolError, TransientError
+from toolc.runtime.missing import MISSING, Missing
 
 if TYPE_CHECKING:
     from toolc.runtime.content import Audio, Image, Resource, Text
@@ -22,8 +25,10 @@ if TYPE_CHECKING:
 
 __version__ = "0.1.0"
 __all__ = [
+    "MISSING",
     "Audio",
     "Image",
+    "Missing",
     "Resource",
     "Text",
     "ToolContext",

@@ -23,7 +23,7 @@ class MemorySearchOutputResultsItem(BaseModel):
     snippet: str
     tags: list[str]
     source: str | None
-    score: float
+    score: int | float
     created_at: str
 
 

@@ -35,7 +35,7 @@ class TestAnalyzeOutput(BaseModel):
     skipped: int
     suites: int
     reports: int
-    time: float
+    time: int | float
     success: bool
     failing_classes: dict[str, int]
     failed_tests: list[TestAnalyzeOutputFailedTestsItem]

@@ -11,6 +11,11 @@ its module and every parameter is a field of its Input class under its own name.
 
 The copy fed to the generator drops annotations (`description`, `title`, `examples`, ...):
 models only validate; the descriptions reach clients through tools_list.json.
+
+Values arrive as sent: every `"type": "number"` becomes `["integer", "number"]` in that copy, so
+the field is `int | float` and a `42` on the wire reaches the handler as `int` (`42.0` as float).
+Each Input field is named by its parameter's Python name (`Param.ident`) and keeps the wire
+name as its alias, through scoped datamodel-code-generator aliases (`<module>.<Class>.<wire>`).
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ from ..schema_refs import DEFS_PREFIX, reachable
 from . import GENERATED, HEADER, OutputFile
 
 # Bump when anything below changes the generated models for the same input.
-EMITTER_VERSION = 1
+EMITTER_VERSION = 2
 
 _DROP = frozenset(
     {"description", "title", "examples", "$comment", "deprecated", "readOnly", "writeOnly"}
@@ -67,6 +72,16 @@ OPTIONS: dict[str, Any] = {
 def _camel(text: str) -> str:
     words = [w for w in re.split(r"[^A-Za-z0-9]+", text) if w]
     return "".join(w[:1].upper() + w[1:] for w in words) or "Prop"
+
+
+def _with_integer(value: JsonValue) -> JsonValue:
+    """`type` with "integer" before every "number": integers on the wire stay `int`."""
+    if value == "number":
+        return ["integer", "number"]
+    if isinstance(value, list) and "number" in value and "integer" not in value:
+        at = value.index("number")
+        return [*value[:at], "integer", *value[at:]]
+    return value
 
 
 def _bare(schema: dict[str, Any]) -> bool:
@@ -119,6 +134,8 @@ class _Hoister:
                 out[key] = self.walk(value, name + _SINGLE[key], nested=True)
             elif key == "$ref" and isinstance(value, str):
                 out[key] = self.refs.get(value, value)
+            elif key == "type":
+                out[key] = _with_integer(value)
             else:
                 out[key] = value
         is_class = isinstance(out.get("properties"), dict)
@@ -163,13 +180,24 @@ def _tool_defs(tool: Tool, shared: dict[str, JsonSchema]) -> dict[str, JsonSchem
         model: JsonSchema = {"type": "object", "properties": props}
         if op.required:
             model["required"] = list(op.required)
-        model["additionalProperties"] = False
+        model["additionalProperties"] = op.additional_params
         defs[f"{tool.module}.{op.input_model}"] = model
         if op.output_model is not None and op.returns is not None:
             out = hoister.walk(op.returns, op.output_model, top=True)
             defs[f"{tool.module}.{op.output_model}"] = out
     defs.update(hoister.defs)
     return defs
+
+
+def field_aliases(catalog: Catalog) -> dict[str, str]:
+    """Scoped aliases: "<module>.<InputClass>.<wire name>" -> Python name, where they differ."""
+    return {
+        f"{tool.module}.{op.input_model}.{p.name}": p.ident
+        for tool in catalog.tools
+        for op in tool.operations
+        for p in op.params
+        if p.ident != p.name
+    }
 
 
 def models_document(catalog: Catalog) -> JsonSchema:
@@ -191,6 +219,7 @@ def models_key(catalog: Catalog, format_settings: str) -> str:
         "options": sorted(OPTIONS.items()),
         "enums": ["jsonschema", "pydantic_v2.BaseModel", "3.11", "all", "no formatters"],
         "document": models_document(catalog),
+        "aliases": field_aliases(catalog),
     }
     return hashlib.sha256(json.dumps(feed, sort_keys=True).encode()).hexdigest()
 
@@ -199,7 +228,7 @@ def model_paths(catalog: Catalog) -> tuple[str, ...]:
     return tuple(f"{GENERATED}/models/{t.module}.py" for t in catalog.tools)
 
 
-def _run_generator(document: JsonSchema) -> dict[tuple[str, ...], str]:
+def _run_generator(document: JsonSchema, aliases: dict[str, str]) -> dict[tuple[str, ...], str]:
     from datamodel_code_generator import generate
     from datamodel_code_generator._shared_types import LiteralType
     from datamodel_code_generator.enums import DataModelType, InputFileType
@@ -212,6 +241,7 @@ def _run_generator(document: JsonSchema) -> dict[tuple[str, ...], str]:
         target_python_version=PythonVersion.PY_311,
         enum_field_as_literal=LiteralType.All,
         formatters=[],
+        aliases=aliases,
         **OPTIONS,
     )
     if not isinstance(result, dict):
@@ -231,16 +261,17 @@ def _check_module(tool: Tool, text: str) -> None:
             if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name)
         }
         for p in op.params:
-            if p.name not in fields:
+            if p.ident not in fields:
                 raise RuntimeError(
-                    f"datamodel-code-generator renamed field {p.name!r} of {op.input_model}"
+                    f"datamodel-code-generator named field {p.name!r} of {op.input_model} "
+                    f"otherwise than {p.ident!r}"
                 )
 
 
 def emit_models(catalog: Catalog) -> tuple[OutputFile, ...]:
     if not catalog.tools:
         return ()
-    modules = _run_generator(models_document(catalog))
+    modules = _run_generator(models_document(catalog), field_aliases(catalog))
     files: list[OutputFile] = []
     for tool in catalog.tools:
         text = modules.get((f"{tool.module}.py",))

@@ -15,7 +15,7 @@ from typing import Any
 
 import jinja2
 
-from ..ir import Catalog, ClientBuild, Operation, PyIdent, Tool, to_py_ident
+from ..ir import Catalog, ClientBuild, Operation, Param, PyIdent, Tool, to_py_ident
 from . import HEADER
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -85,6 +85,8 @@ class DispatchFunction:
     call_args: tuple[str, ...]  # "title=args.title", built only from PyIdents
     input_model: PyIdent
     output_model: PyIdent | None
+    # `additional_params: allow`: the keyword names an undeclared argument may not take
+    keywords: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,10 +97,19 @@ class DispatchView:
     models: PyIdent  # alias of the models module
     imports: tuple[HandlerImport, ...]
     functions: tuple[DispatchFunction, ...]
+    missing: bool = False  # some operation passes MISSING for an omitted nullable argument
 
 
 # Names a dispatch module uses or should not shadow; an operation named `list` becomes `list_`.
-_RESERVED = frozenset({"OPERATIONS", "annotations", "Any", "Final", *dir(builtins)})
+_RESERVED = frozenset({"OPERATIONS", "MISSING", "annotations", "Any", "Final", *dir(builtins)})
+
+
+def _call_arg(p: Param) -> str:
+    """`name=args.name`; MISSING instead of None when the caller omitted a nullable argument."""
+    ident = to_py_ident(p.ident)
+    if p.missing:
+        return f"{ident}=args.{ident} if {ident!r} in args.model_fields_set else MISSING"
+    return f"{ident}=args.{ident}"
 
 
 def dispatch_view(tool: Tool) -> DispatchView:
@@ -117,9 +128,13 @@ def dispatch_view(tool: Tool) -> DispatchView:
         imports.append(HandlerImport(package=package, name=parts[-1], alias=alias))
     functions: list[DispatchFunction] = []
     for op, name in zip(tool.operations, names, strict=True):
-        args = [f"{to_py_ident(p.name)}=args.{to_py_ident(p.name)}" for p in op.params]
+        args = [_call_arg(p) for p in op.params]
         if op.handler_takes_context:
             args.append("ctx=ctx")
+        keywords = None
+        if op.additional_params:
+            keywords = tuple(sorted({p.ident for p in op.params} | {"ctx"}))
+            args.append("**(args.model_extra or {})")
         functions.append(
             DispatchFunction(
                 key=op.name,
@@ -130,6 +145,7 @@ def dispatch_view(tool: Tool) -> DispatchView:
                 call_args=tuple(args),
                 input_model=to_py_ident(op.input_model),
                 output_model=to_py_ident(op.output_model) if op.output_model else None,
+                keywords=keywords,
             )
         )
     return DispatchView(
@@ -139,6 +155,7 @@ def dispatch_view(tool: Tool) -> DispatchView:
         models=models,
         imports=tuple(imports),
         functions=tuple(functions),
+        missing=any(p.missing for op in tool.operations for p in op.params),
     )
 
 
@@ -183,6 +200,12 @@ def build_view(catalog: Catalog, build: ClientBuild) -> BuildView:
     legacy: dict[str, Any] = {}
     renames = dict(profile.rename)
     selected = {t.name for t in build.tools}
+    # `param_rule` renames of what this client lists: {"param_keys": {client key: declared key}}
+    keys = {
+        (e.legacy.name if e.legacy else e.tool): {"param_keys": dict(e.param_keys)}
+        for e in build.exposed
+        if e.param_keys
+    }
     for tool in build.tools:
         ops: dict[str, Any] = {}
         for op in tool.operations:
@@ -204,12 +227,15 @@ def build_view(catalog: Catalog, build: ClientBuild) -> BuildView:
                     "rename": dict(old.rename),
                     "sunset": old.sunset,
                     "listed": profile.legacy == "list",
+                    **({"set": dict(old.fixed)} if old.fixed else {}),
+                    **keys.get(old.name, {}),
                 }
         tools[tool.name] = {
             "kind": tool.kind,
             "module": tool.module,
             "max_concurrency": _tool_concurrency(catalog, tool),
             "operations": ops,
+            **keys.get(tool.name, {}),
         }
         names[renames.get(tool.name, tool.name)] = tool.name
         names.setdefault(tool.name, tool.name)

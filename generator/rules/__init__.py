@@ -32,14 +32,10 @@ from .handlers import (
     handler_modules_local,
     handler_signatures_fit,
 )
-from .params import (
-    param_name_problem,
-    param_names_usable,
-    required_are_params,
-    schemas_are_valid,
-)
+from .params import required_are_params, schemas_are_valid
+from .wire import legacy_sets_fit, param_rules_valid, py_names_usable
 
-__all__ = ["RULES", "Rule", "param_name_problem", "run"]
+__all__ = ["RULES", "Rule", "run"]
 
 MCP_NAME = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
 
@@ -402,9 +398,16 @@ RULES: tuple[Rule, ...] = (
     Rule("W004", "defs-used", "every def is used by some params or returns", defs_used),
     Rule(
         "E026",
-        "param-names-usable",
-        "parameter names are usable keyword arguments",
-        param_names_usable,
+        "py-names-usable",
+        "parameters get distinct, usable Python names",
+        py_names_usable,
+    ),
+    Rule("E029", "legacy-sets-fit", "legacy `set` values fit their parameters", legacy_sets_fit),
+    Rule(
+        "E003",
+        "param-rules-valid",
+        "client param_rule patterns are well-formed",
+        param_rules_valid,
     ),
     Rule(
         "E027",

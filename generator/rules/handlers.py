@@ -7,6 +7,7 @@ import inspect
 from collections.abc import Iterator
 
 from ..diagnostics import Diagnostic, error
+from ..ir import py_name_problem
 from ..lower import (
     HandlerRef,
     OpEntry,
@@ -16,7 +17,7 @@ from ..lower import (
     usable_function_name,
 )
 from .context import Context, hint, op_label
-from .params import param_name_problem
+from .wire import param_py_names
 
 
 def _handlers(ctx: Context) -> Iterator[tuple[ToolEntry, OpEntry, HandlerRef | None]]:
@@ -95,7 +96,7 @@ def handler_functions_exist(ctx: Context) -> Iterator[Diagnostic]:
 
 
 def handler_signatures_fit(ctx: Context) -> Iterator[Diagnostic]:
-    for _, op, ref in _handlers(ctx):
+    for tool, op, ref in _handlers(ctx):
         obj = ctx.imports.function(ref) if ref is not None else None
         sig = signature(obj) if callable(obj) else None
         if ref is None or sig is None:
@@ -108,20 +109,33 @@ def handler_signatures_fit(ctx: Context) -> Iterator[Diagnostic]:
             for n, p in params.items()
             if p.kind in (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
         }
-        for name in op.params:
-            if name not in keywords and not var_kw and param_name_problem(name) is None:
+        py_names = param_py_names(op.params)
+        for name, py in py_names.items():
+            if op.master and name == "operation":
+                continue  # E026's
+            if py not in keywords and not var_kw and py_name_problem(py) is None:
+                called = f'"{py}"' + (f' (the Python name of "{name}")' if py != name else "")
                 yield error(
                     ctx.key_at((*op.path, "params", name)),
                     "E042",
                     f'handler {target} does not accept parameter "{name}" of {op_label(op)}',
-                    f'add a keyword parameter "{name}" or **kwargs to the handler',
+                    f"add a keyword parameter {called} or **kwargs to the handler",
                 )
+        extra = op.data.get("additional_params", tool.data.get("additional_params"))
+        if extra == "allow" and not var_kw:
+            yield error(
+                ctx.at(ref.path),
+                "E042",
+                f"handler {target} has no **kwargs for the undeclared arguments {op_label(op)} "
+                "accepts (additional_params: allow)",
+                "add **kwargs to the handler",
+            )
         for name, p in params.items():
             needed = p.default is inspect.Parameter.empty and p.kind not in (
                 inspect.Parameter.VAR_POSITIONAL,
                 inspect.Parameter.VAR_KEYWORD,
             )
-            if needed and name not in op.params and name != "ctx":
+            if needed and name not in py_names.values() and name != "ctx":
                 yield error(
                     ctx.at(ref.path),
                     "E042",

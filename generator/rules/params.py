@@ -1,15 +1,12 @@
-"""Parameter rules (E024-E026): required names, valid JSON Schemas, usable parameter names."""
+"""Parameter rules (E024, E025): required names, valid JSON Schemas."""
 
 from __future__ import annotations
 
 import functools
 import json
-import keyword
-import re
 from collections.abc import Iterator
 from typing import Any
 
-import pydantic
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
@@ -18,22 +15,7 @@ from ..schema_refs import def_name, refs, with_defs
 from .context import Context, hint, op_label, quoted
 from .defs import catalog_defs, declared_schemas
 
-_PARAM_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
-
-
 _JSON_TYPES = ("array", "boolean", "integer", "null", "number", "object", "string")
-
-
-RESERVED_PARAMS = frozenset({"operation", "ctx"}) | frozenset(dir(pydantic.BaseModel))
-
-
-# Names the generated model modules use in annotations: a field named like one of them would
-# shadow it for the fields declared after it in the same class.
-SHADOWING_PARAMS = frozenset(
-    {"str", "int", "float", "bool", "bytes", "list", "dict", "set", "frozenset", "tuple"}
-    | {"object", "annotations", "Any", "Annotated", "Literal", "Optional", "Union"}
-    | {"Field", "BaseModel", "ConfigDict", "RootModel", "TypeAliasType", "AwareDatetime"}
-)
 
 
 def required_are_params(ctx: Context) -> Iterator[Diagnostic]:
@@ -114,30 +96,4 @@ def schemas_are_valid(ctx: Context) -> Iterator[Diagnostic]:
                     "E025",
                     f"the default of {label} does not match its own schema",
                     "change the default or the schema",
-                )
-
-
-def param_name_problem(name: str) -> str | None:
-    """Why `name` cannot be a parameter (a model field and a handler keyword), or None."""
-    if not _PARAM_NAME.match(name):
-        return "is not a Python identifier that starts with a letter"
-    if keyword.iskeyword(name):
-        return "is a Python keyword"
-    if name.startswith("model_") or name in RESERVED_PARAMS:
-        return "is reserved (operation, ctx, model_*, pydantic.BaseModel attributes)"
-    if name in SHADOWING_PARAMS:
-        return "shadows a type name the generated model needs"
-    return None
-
-
-def param_names_usable(ctx: Context) -> Iterator[Diagnostic]:
-    for _, op in ctx.ops():
-        for name in op.params:
-            why = param_name_problem(name)
-            if why:
-                yield error(
-                    ctx.key_at((*op.path, "params", name)),
-                    "E026",
-                    f'parameter "{name}" of {op_label(op)} {why}',
-                    'rename it and use a legacy "rename" if old callers send the old name',
                 )

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-CASES = ("ok_basic", "ok_union")
+CASES = ("ok_basic", "ok_union", "ok_wire")
 
 
 @pytest.fixture(scope="module")

@@ -19,3 +19,7 @@ def search(query: str) -> dict[str, Any]:
 
 def annotate(text: str, where: Any, when: Any, nested: Any, tricky: Any) -> dict[str, Any]:
     return {"text": text}
+
+
+def post(text: str, **kwargs: Any) -> dict[str, Any]:
+    return {"text": text, "extra": kwargs}

@@ -8,7 +8,8 @@ import pytest
 
 from tests.unit.test_validate import CLIENT, catalog, check, project
 from toolc.generator.diagnostics import CODES
-from toolc.generator.rules import RULES, param_name_problem
+from toolc.generator.ir import param_py_name, py_name_problem
+from toolc.generator.rules import RULES
 
 
 def run(tmp_path: Path, edits: list[tuple[str, str]], client: str = CLIENT) -> str:
@@ -121,16 +122,25 @@ CASES: list[tuple[str, list[tuple[str, str]], str]] = [
     ),
     (
         "E026 names",
-        [("{query: {type: string},", "{query: {type: string}, model_x: {}, json: {}, 2x: {},")],
-        'tools.yaml:31:37: error[E026]: parameter "model_x" of tool "memory_search" is reserved '
-        "(operation, ctx, model_*, pydantic.BaseModel attributes) — rename it and use a legacy "
-        '"rename" if old callers send the old name.\n'
-        'tools.yaml:31:50: error[E026]: parameter "json" of tool "memory_search" is reserved '
-        "(operation, ctx, model_*, pydantic.BaseModel attributes) — rename it and use a legacy "
-        '"rename" if old callers send the old name.\n'
-        'tools.yaml:31:60: error[E026]: parameter "2x" of tool "memory_search" is not a Python '
-        'identifier that starts with a letter — rename it and use a legacy "rename" if old '
-        "callers send the old name.\n",
+        [
+            (
+                "{query: {type: string},",
+                '{query: {type: string}, "filter[id]": {}, filter_id: {}, x: {py_name: class},',
+            )
+        ],
+        'tools.yaml:31:37: error[E042]: handler "MOD:search" does not accept parameter '
+        '"filter[id]" of tool "memory_search" — add a keyword parameter "filter_id" (the '
+        'Python name of "filter[id]") or **kwargs to the handler.\n'
+        'tools.yaml:31:55: error[E026]: parameters "filter[id]" and "filter_id" of tool '
+        '"memory_search" both become the Python name "filter_id" — give one of them its '
+        'own "py_name".\n'
+        '  tools.yaml:31:37: note: "filter[id]" is declared here.\n'
+        'tools.yaml:31:55: error[E042]: handler "MOD:search" does not accept parameter '
+        '"filter_id" of tool "memory_search" — add a keyword parameter "filter_id" or '
+        "**kwargs to the handler.\n"
+        'tools.yaml:31:83: error[E026]: py_name "class" of parameter "x" of tool '
+        '"memory_search" is a Python keyword — choose another py_name, or drop it to use '
+        '"x".\n',
     ),
     (
         "E027 legacy rename",
@@ -302,13 +312,38 @@ def test_import_errors_name_project_files_relative_to_the_root(tmp_path: Path) -
 
 
 @pytest.mark.parametrize("name", ["match", "case", "type", "id", "date", "query"])
-def test_param_names_that_are_soft_keywords_or_plain_words_are_usable(name: str) -> None:
-    assert param_name_problem(name) is None
+def test_python_names_that_are_soft_keywords_or_plain_words_are_usable(name: str) -> None:
+    assert py_name_problem(name) is None
+    assert param_py_name(name) == name
 
 
 @pytest.mark.parametrize("name", ["list", "str", "int", "Field", "Literal", "class", "model_x"])
-def test_param_names_that_shadow_model_types_or_are_keywords_are_refused(name: str) -> None:
-    assert param_name_problem(name) is not None
+def test_python_names_that_shadow_model_types_or_are_keywords_are_refused(name: str) -> None:
+    assert py_name_problem(name) is not None
+
+
+@pytest.mark.parametrize(
+    ("wire", "py"),
+    [
+        ("from", "from_"),
+        ("class", "class_"),
+        ("type", "type"),
+        ("x-request-id", "x_request_id"),
+        ("user.name", "user_name"),
+        ("filter[id]", "filter_id"),
+        ("model_config", "p_model_config"),
+        ("json", "json_"),
+        ("ctx", "ctx_"),
+        ("str", "str_"),
+        ("2fa", "p_2fa"),
+        ("_private", "private"),
+        ("[]", "param"),
+        ("naïve", "na_ve"),
+    ],
+)
+def test_python_names_are_derived_from_any_wire_name(wire: str, py: str) -> None:
+    assert param_py_name(wire) == py
+    assert py_name_problem(py) is None
 
 
 def test_handler_modules_outside_the_root_are_refused_unless_declared(tmp_path: Path) -> None:

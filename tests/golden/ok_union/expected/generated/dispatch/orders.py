@@ -6,13 +6,20 @@ from __future__ import annotations
 
 from typing import Any, Final
 
+from toolc import MISSING
+
 from tests.golden_handlers import ok_union as h0
 
 from ..models import orders as models
 
 
 async def place(args: models.OrdersPlaceInput, ctx: Any) -> Any:
-    return await h0.place(customer=args.customer, lines=args.lines, note=args.note, ctx=ctx)
+    return await h0.place(
+        customer=args.customer,
+        lines=args.lines,
+        note=args.note if "note" in args.model_fields_set else MISSING,
+        ctx=ctx,
+    )
 
 
 def find(args: models.OrdersFindInput, ctx: Any) -> Any:
