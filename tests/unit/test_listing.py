@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 from jsonschema import Draft202012Validator
 
 from tests.unit.ir_samples import catalog, master, op, param, profile, task_tool
+from toolc.generator.guide import operation_guide
 from toolc.generator.ir import LegacyName, Span
-from toolc.generator.listing import hints, legacy_entry, operation_guide, tool_entry
+from toolc.generator.listing import hints, legacy_entry, tool_entry
 from toolc.generator.resolve import resolve
 from toolc.generator.schema_share import share
 from toolc.generator.tokens import TokenCache, count_tokens, digest
@@ -134,3 +136,20 @@ def test_tokens_are_counted_locally_and_reused_by_digest() -> None:
     cache = TokenCache({digest(text): 7})  # a count the tokenizer would not give: reuse shows
     assert cache(text) == 7 and cache("other text") == count_tokens("other text")
     assert cache.used == {digest(text): 7, digest("other text"): count_tokens("other text")}
+
+
+def test_additional_params_allow_stays_open_under_strict_schema() -> None:
+    """An operation that accepts undeclared arguments is listed open, even to a strict client;
+    a union's other branches then close one by one (a root unevaluatedProperties would not)."""
+    t = task_tool()
+    first = replace(t.operations[0], additional_params=True)
+    t = replace(t, operations=(first, *t.operations[1:]))
+    flat, _ = resolve(catalog(t), profile(strict_schema=True))
+    union, _ = resolve(catalog(t), profile(dialect="union", strict_schema=True))
+    assert flat is not None and union is not None
+    assert "additionalProperties" not in flat.exposed[0].definition["inputSchema"]
+    schema = union.exposed[0].definition["inputSchema"]
+    assert "unevaluatedProperties" not in schema
+    check = Draft202012Validator(schema)
+    assert check.is_valid({"operation": first.name, "title": "x", "extra": 1})
+    assert not check.is_valid({"operation": "get", "task_id": "t1", "title": "x"})
