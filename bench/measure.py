@@ -210,6 +210,7 @@ class Results:
     inprocess: dict[str, list[float]] = field(default_factory=dict)  # µs per call per round
     generate: dict[str, dict[str, list[float]]] = field(default_factory=dict)
     startup: dict[str, list[float]] = field(default_factory=dict)
+    speed: dict[str, Any] = field(default_factory=dict)  # bench/http_bench.py: HTTP, tracing
 
 
 async def cold_start(peer: Peer) -> float:

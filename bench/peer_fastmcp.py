@@ -1,6 +1,6 @@
 """Benchmark peer: an idiomatic FastMCP 4.1.6 server with the bench build's tools (stdio).
 
-    python bench/peer_fastmcp.py BENCH_PROJECT [--client claude-code]
+    python bench/peer_fastmcp.py BENCH_PROJECT [--client claude-code] [--http PORT]
 
 Each tool is what a FastMCP user writes: an `async def` with a typed signature (`Annotated[...,
 Field(...)]` per parameter, `Literal` for enums and `operation`), registered with `mcp.tool(...)`
@@ -101,6 +101,12 @@ def build(project: Path, client: str) -> FastMCP:
 def main() -> None:
     project = Path(sys.argv[1]).resolve()
     client = sys.argv[sys.argv.index("--client") + 1] if "--client" in sys.argv else "claude-code"
+    if "--http" in sys.argv:  # FastMCP's Streamable HTTP transport at its defaults
+        port = int(sys.argv[sys.argv.index("--http") + 1])
+        build(project, client).run(
+            transport="http", host="127.0.0.1", port=port, show_banner=False, log_level="warning"
+        )
+        return
     build(project, client).run(transport="stdio", show_banner=False)
 
 

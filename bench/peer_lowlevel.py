@@ -1,12 +1,18 @@
-"""Benchmark peer: a hand-written low-level `mcp` server with the bench build's tools (stdio).
+"""Benchmark peer: a hand-written low-level `mcp` server with the bench build's tools.
 
-    python bench/peer_lowlevel.py BENCH_PROJECT [--client claude-code]
+    python bench/peer_lowlevel.py BENCH_PROJECT [--client claude-code] [--http PORT [--stateless]]
+
+stdio by default; `--http PORT` serves Streamable HTTP on 127.0.0.1:PORT with the SDK's defaults
+(`Server.streamable_http_app()`: stateful, SSE for every POST, no event store) under uvicorn.
 
 Tools come verbatim from the bench build's `tools_list.json`, so the surface is byte-for-byte
 the one toolc serves. Arguments are validated with jsonschema (validators compiled once, at
 start-up); handlers are the same bench handlers toolc calls (bench_handlers.py). Like the toolc
 runtime, it drops the SDK's default OpenTelemetry middleware, so the two differ only in what
-each does per call.
+each does per call. Written as a careful engineer would: it gives the SDK the
+`get_tool_input_schema` hook (without it the SDK runs the whole `tools/list` handler on every
+2026-07-28 `tools/call`), and answers arguments that fail validation with an `isError` result
+(MCP 2025-11-25, SEP-1303), an unknown tool with -32602.
 """
 
 from __future__ import annotations
@@ -36,9 +42,13 @@ class Peer:
             (project / "generated/clients" / client / "tools_list.json").read_text()
         )
         self.tools = [types.Tool.model_validate(t) for t in listing["tools"]]
+        self.schemas = {t["name"]: t["inputSchema"] for t in listing["tools"]}
         self.validators = {
-            t["name"]: jsonschema.Draft202012Validator(t["inputSchema"]) for t in listing["tools"]
+            name: jsonschema.Draft202012Validator(schema) for name, schema in self.schemas.items()
         }
+
+    def input_schema(self, name: str) -> Any:
+        return self.schemas.get(name)
 
     async def list_tools(self, ctx: Any, params: Any) -> types.ListToolsResult:
         return types.ListToolsResult(tools=self.tools)
@@ -54,10 +64,10 @@ class Peer:
             raise MCPError(types.INVALID_PARAMS, f"Unknown tool: {name}")
         errors = [e.message for e in validator.iter_errors(arguments)]
         if errors:
-            raise MCPError(types.INVALID_PARAMS, "; ".join(errors))
+            return _error("; ".join(errors))
         target = self.route(name, arguments)
         if target is None:
-            raise MCPError(types.INVALID_PARAMS, f"Unknown operation of {name}")
+            return _error(f"Unknown operation of {name}")
         handler, kwargs = target
         try:
             value = await handler(**kwargs)
@@ -74,7 +84,11 @@ class Peer:
 
     def server(self) -> Server[Any]:
         server: Server[Any] = Server(
-            "bmad", version="2.0.0", on_list_tools=self.list_tools, on_call_tool=self.call_tool
+            "bmad",
+            version="2.0.0",
+            on_list_tools=self.list_tools,
+            on_call_tool=self.call_tool,
+            get_tool_input_schema=self.input_schema,
         )
         server.middleware = []
         return server
@@ -87,9 +101,26 @@ async def serve(peer: Peer) -> None:
         await server.run(read, write, server.create_initialization_options(NotificationOptions()))
 
 
+def _error(message: str) -> types.CallToolResult:
+    return types.CallToolResult(
+        content=[types.TextContent(type="text", text=message)], is_error=True
+    )
+
+
+def serve_http(peer: Peer, port: int, stateless: bool) -> None:
+    import uvicorn
+
+    app = peer.server().streamable_http_app(stateless_http=stateless)
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
+
+
 def main() -> None:
     project = Path(sys.argv[1]).resolve()
     client = sys.argv[sys.argv.index("--client") + 1] if "--client" in sys.argv else "claude-code"
+    if "--http" in sys.argv:
+        port = int(sys.argv[sys.argv.index("--http") + 1])
+        serve_http(Peer(project, client), port, "--stateless" in sys.argv)
+        return
     anyio.run(serve, Peer(project, client))
 
 

@@ -64,6 +64,11 @@ def summary(res: Results, plan: Any, with_fastmcp: bool) -> dict[str, Any]:
         ),
         ("no-op generate (example) < 1 s", out["generate_s"]["example"]["noop"], 1.0, "lt"),
     ]
+    import http_bench
+    import http_report
+
+    out |= http_bench.summarise(res.speed["http"], res.speed["tracing"])
+    targets += http_report.targets(out, with_fastmcp, big)
     checks = {"le": float.__le__, "ge": float.__ge__, "lt": float.__lt__}
     out["targets"] = [
         {"target": t, "value": float(v), "limit": float(lim), "met": checks[op](float(v), lim)}
@@ -209,12 +214,15 @@ def markdown(s: dict[str, Any], meta: dict[str, Any], plan: Any) -> str:
     for cat, per in s["generate_s"].items():
         rel = f" ({_ratio(start[cat], start['example'])})" if cat != "example" else ""
         lines.append(f"| {cat} | {per['fresh']:.2f} | {per['noop']:.2f} | {start[cat]:.0f}{rel} |")
+    import http_report
+
     m = meta["machine"]
     lines += [
         "",
         "The example is the repository's tools.yaml, clients/ (4 clients) and handlers/; a",
         "synthetic catalog (bench/synth_catalog.py) has 10 operations per master tool and 2",
         "clients.",
+        *http_report.markdown(s),
         "",
         "## Machine and run",
         "",

@@ -56,10 +56,11 @@ class Plan:
     synth: list[int]
     gen_rounds: int
     startup_rounds: int
+    http_rounds: int = 3  # bench/http_bench.py
 
 
-FULL = Plan(9, 9, 300, 100, LATENCY_MODES, 1000, 3, 5000, [300, 1000], 3, 9)
-QUICK = Plan(2, 2, 20, 5, LATENCY_MODES, 100, 1, 200, [20, 40], 1, 2)
+FULL = Plan(9, 9, 300, 100, LATENCY_MODES, 1000, 3, 5000, [300, 1000, 2000], 2, 9)
+QUICK = Plan(2, 2, 20, 5, LATENCY_MODES, 100, 1, 200, [20, 40], 1, 2, http_rounds=1)
 
 
 def ensure_bench_env() -> Path:
@@ -156,6 +157,14 @@ async def run(plan: Plan, with_fastmcp: bool, tmp: Path) -> Results:
 
     await measure.inprocess(proj, plan.rounds, plan.inproc_n, res)
     log("in-process: " + medians(res.inprocess, 1, "µs"))
+
+    import http_bench  # Streamable HTTP side by side, stdio tracing on vs off
+
+    quick = plan is QUICK
+    res.speed["http"] = await http_bench.http_comparison(
+        proj, with_fastmcp, plan.http_rounds, quick
+    )
+    res.speed["tracing"] = await http_bench.tracing(proj, plan.rounds, plan.calls, plan.warmup, tmp)
 
     startup_peers = measure.compiler(tmp, plan.synth, plan.gen_rounds, res)
     for p in startup_peers.values():

@@ -14,13 +14,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .diagnostics import Diagnostic, has_errors, normalize
-from .emit import OutputFile
-from .ir import Catalog, ClientBuild
-from .tokens import TokenCache
-from .write import WriteResult
+if TYPE_CHECKING:  # imported on use, so a no-op `generate` (generator/noop.py) stays light
+    from .diagnostics import Diagnostic
+    from .emit import OutputFile
+    from .ir import Catalog, ClientBuild
+    from .tokens import TokenCache
+    from .write import WriteResult
 
 if __name__ != "toolc.generator":
     raise ImportError(
@@ -37,11 +38,14 @@ class BuildResult:
     files: tuple[OutputFile, ...] = ()  # every generated file, manifest included
     written: WriteResult | None = None  # what write (or check) found
     models_reused: bool = False
+    packages: tuple[str, ...] = ()  # the catalog's first-party handler packages
     timings: tuple[tuple[str, float], ...] = field(default=())
     catalog: Catalog | None = None  # the lowered catalog, when the build got that far
 
     @property
     def ok(self) -> bool:
+        from .diagnostics import has_errors
+
         return not has_errors(self.diagnostics)
 
     @property
@@ -97,6 +101,7 @@ def _reusable_models(catalog: Catalog, existing: dict[str, str], key: str) -> di
 def _token_cache(existing: dict[str, str]) -> TokenCache:
     """Token counts the last manifest recorded, so a no-op run loads no tokenizer."""
     from .emit.manifest import PATH, parse_manifest
+    from .tokens import TokenCache
 
     manifest = parse_manifest(existing.get(PATH)) or {}
     known = manifest.get("list_tokens")
@@ -107,7 +112,8 @@ def _token_cache(existing: dict[str, str]) -> TokenCache:
 
 
 def build(root: Path, *, check: bool = False, progress: Progress | None = None) -> BuildResult:
-    from . import emit, format, lower, resolve, source, validate, write
+    from . import emit, format, lower, noop, resolve, source, validate, write
+    from .diagnostics import has_errors, normalize
     from .emit import manifest, models
 
     say = progress or _quiet
@@ -156,7 +162,9 @@ def build(root: Path, *, check: bool = False, progress: Progress | None = None) 
     todo = sum(1 for f in files if not f.formatted)
     with clock.stage("format", f"toolc: formatting {todo} files" if todo else None):
         files = format.format(files, first_party=first_party)
-    files = (*files, manifest.emit_manifest(files, _input_hashes(sources), key, tokens.used))
+    inputs = _input_hashes(sources)
+    toolc = noop.toolc_version()
+    files = (*files, manifest.emit_manifest(files, inputs, key, toolc, tokens.used))
     with clock.stage("compare" if check else "write"):
         written = write.write(root, files, check=check, existing=existing)
     return BuildResult(
@@ -165,6 +173,7 @@ def build(root: Path, *, check: bool = False, progress: Progress | None = None) 
         files=tuple(sorted(files, key=lambda f: f.path)),
         written=written,
         models_reused=reuse is not None,
+        packages=first_party,
         timings=tuple(clock.marks),
         catalog=catalog,
     )

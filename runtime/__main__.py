@@ -53,10 +53,11 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument(
         "--sse-replay-events",
         type=_count,
-        default=1000,
+        default=0,
         metavar="N",
         help="SSE events kept for clients resuming with Last-Event-ID, all sessions together "
-        "(stateful HTTP; default 1000; 0: streams are not resumable)",
+        "(stateful HTTP; default 0: streams are not resumable; e.g. 1000 for clients that "
+        "reconnect mid-call or handlers that close their stream to be polled)",
     )
     s.add_argument(
         "--sse-replay-ttl",

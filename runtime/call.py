@@ -1,5 +1,9 @@
 """One `tools/call`, end to end: resolve → validate → breaker → cache → limits → timeout → handler.
 
+An unknown tool is a JSON-RPC error (-32602); arguments the operation refuses (types, required,
+enums, bounds, unknown parameters, a missing or unknown `operation`) are an `isError` result with
+the precise message (SEP-1303), so the model can correct its call.
+
 `def` handlers run on the runtime's own bounded threads (runtime/workers.py), which are stopped
 when their call times out; a timed-out write is reported as "outcome unknown", and what it
 invalidates is dropped at the timeout and again when its thread finally returns.
@@ -29,7 +33,7 @@ from .errors import ToolError
 from .policies.limits import Overloaded, acquire
 from .results import error_result, to_result
 from .trace import Tracer
-from .validation import check_extra, check_fixed, validate
+from .validation import InvalidArguments, check_extra, check_fixed, validate
 from .workers import Workers
 
 log = logging.getLogger("toolc.runtime")
@@ -67,20 +71,33 @@ class Engine:
             self._schemas = {t["name"]: t.get("inputSchema") for t in tools}
         return self._schemas.get(name)
 
+    def streams(self, name: str, arguments: Any) -> bool:
+        """Whether the operation `name` + `arguments` resolve to has a handler that takes `ctx`;
+        False for a call that fails to resolve (its error has nothing to stream)."""
+        try:
+            return self.dispatcher.resolve(name, arguments or {}).op.streams
+        except (MCPError, InvalidArguments):
+            return False
+        except Exception:  # an import error of the tool's dispatch module surfaces in call()
+            return True
+
     async def call(
         self, ctx: Any, name: str, arguments: Mapping[str, Any] | None
     ) -> types.CallToolResult:
         start = time.perf_counter()
-        r = self.dispatcher.resolve(name, arguments or {})
+        try:  # an unknown tool stays a protocol error (MCPError); bad arguments are the model's
+            r = self.dispatcher.resolve(name, arguments or {})
+        except InvalidArguments as exc:
+            return error_result(exc.message)
         op = r.op
         try:
             args = check_fixed(r.args, r.fixed, op.where, name) if r.fixed else r.args
             model, key = validate(op.input, args, op.where, r.old_names)
             if op.keywords:
                 check_extra(model, op.keywords, op.where)
-        except MCPError:
+        except InvalidArguments as exc:
             self.tracer.record(start, op.tool, op.name, r.legacy, None, None, INVALID)
-            raise
+            return error_result(exc.message)
         breaker = op.breaker
         state = None
         if breaker is not None:

@@ -23,6 +23,7 @@ from .build import Build
 from .excerpt import excerpt
 from .policies.breaker import Breaker
 from .policies.cache import ResultCache
+from .validation import InvalidArguments
 
 MAX_NAME = 128  # the longest tool name MCP allows; longer names get no did-you-mean search
 
@@ -42,6 +43,7 @@ class Operation:
     invalidates: tuple[tuple[ResultCache, str, tuple[str, ...]], ...]  # (cache, tool, operations)
     limiter: anyio.CapacityLimiter  # the tool's
     limiter_what: str
+    streams: bool  # the handler takes `ctx`: it may send progress or logs mid-call
     # `additional_params: allow`: keyword names an undeclared argument may not take
     keywords: frozenset[str] = frozenset()
 
@@ -66,6 +68,7 @@ class Resolved:
 
 
 def invalid(message: str) -> MCPError:
+    """A protocol error (-32602): the called name is not one this build answers."""
     return MCPError(INVALID_PARAMS, message)
 
 
@@ -75,9 +78,10 @@ def map_keys(arguments: Mapping[str, Any], keys: Mapping[str, str], name: str) -
     for key, value in arguments.items():
         target = keys.get(key, key)
         if target in out:
-            raise invalid(
+            raise InvalidArguments(
                 f'tool "{excerpt(name)}" got "{excerpt(target)}" twice (also as '
-                f'"{excerpt(key)}") — send it once'
+                f'"{excerpt(key)}") — send it once',
+                (excerpt(target),),
             )
         out[target] = value
     return out
@@ -137,16 +141,18 @@ class Dispatcher:
                 return Resolved(tool.single, arguments, None, old_names)
             op_name = arguments.get("operation")
             if op_name is None:
-                raise invalid(
-                    f'tool "{name}" needs an "operation" argument — one of {tool.valid_ops}'
+                raise InvalidArguments(
+                    f'tool "{name}" needs an "operation" argument — one of {tool.valid_ops}',
+                    ("operation",),
                 )
             op = tool.ops.get(op_name) if isinstance(op_name, str) else None
             if op is None:
                 close = _close_match(op_name, tool.ops, 0.6)
                 hint = f' (did you mean "{close}"?)' if close else ""
-                raise invalid(
+                raise InvalidArguments(
                     f'tool "{name}" has no operation "{excerpt(op_name)}"{hint} — valid '
-                    f"operations: {tool.valid_ops}"
+                    f"operations: {tool.valid_ops}",
+                    ("operation",),
                 )
             args = {k: v for k, v in arguments.items() if k != "operation"}
             return Resolved(op, args, None, old_names)
@@ -247,6 +253,7 @@ class Dispatcher:
                 ),
                 limiter=limiter,
                 limiter_what=what,
+                streams=bool(entry.get("streams")),
             )
         single = next(iter(ops.values())) if table["kind"] == "plain" else None
         tool = Tool(

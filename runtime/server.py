@@ -107,6 +107,11 @@ class App:
             log.exception("tools/call %r failed", name)
             return error_result(f'tool "{name}" failed with an internal error')
 
+    def streams(self, name: str, arguments: Any) -> bool:
+        """Whether a tools/call of `name` may send progress or logs before its result (its
+        handler takes `ctx`): Streamable HTTP answers it with SSE, anything else with JSON."""
+        return self.engine.streams(name, arguments)
+
     async def swap(self, build: Build) -> None:
         """Serve `build` from now on and tell clients of both eras that the list changed."""
         old = self.engine
@@ -122,17 +127,18 @@ class App:
 
     @asynccontextmanager
     async def _lifespan(self, _server: Server[Any]) -> AsyncIterator[dict[str, Any]]:
-        async with anyio.create_task_group() as tg:
-            tg.start_soon(self.tracer.run_periodic)
-            if self.reload:
-                from .reload import watch
+        try:
+            async with anyio.create_task_group() as tg:
+                if self.reload:
+                    from .reload import watch
 
-                tg.start_soon(watch, self)
-            try:
-                yield {}
-            finally:
-                tg.cancel_scope.cancel()
-                self.tracer.flush()
+                    tg.start_soon(watch, self)
+                try:
+                    yield {}
+                finally:
+                    tg.cancel_scope.cancel()
+        finally:
+            self.tracer.close()  # spans are written by its own thread (runtime/trace.py)
 
 
 def create_app(
@@ -204,4 +210,5 @@ def serve_http(
         events=events,
         retry_ms=retry_ms,
         options=options or streamable_http.HttpOptions(),
+        streams=app.streams,
     )

@@ -17,16 +17,24 @@ import sys
 from dataclasses import dataclass
 from typing import Any
 
+import anyio
+from anyio.abc import TaskStatus
 from mcp.server.auth.middleware.bearer_auth import AuthorizationContext
+from mcp.server.connection import Connection
 from mcp.server.lowlevel import Server
+from mcp.server.runner import serve_connection
 from mcp.server.streamable_http import EventStore, StreamableHTTPServerTransport
 from mcp.server.streamable_http_manager import StreamableHTTPASGIApp, StreamableHTTPSessionManager
+from mcp.shared.jsonrpc_dispatcher import JSONRPCDispatcher
+from mcp.shared.transport_context import TransportContext
+from mcp.types import DEFAULT_NEGOTIATED_VERSION
 from starlette.applications import Starlette
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from .events import EventLog, SessionEvents
 from .http_guard import Allowlists, RequestGuard, send_error
+from .http_response import AdaptiveTransport, Streams, adaptive
 
 MCP_PATH = "/mcp"
 SERVER_ERROR = -32000  # JSON-RPC "server error" range: a limit, not a bad request
@@ -63,9 +71,11 @@ class ScopedSessionManager(StreamableHTTPSessionManager):
         *,
         events: EventLog | None,
         max_per_peer: int | None = None,
+        streams: Streams = lambda _name, _args: True,
         **options: Any,
     ) -> None:
         self.events = events
+        self.streams = streams  # which tools/call may stream (runtime.http_response)
         self.max_per_peer = max_per_peer
         self.peer_of: dict[str, str] = {}  # session id -> peer
         self.per_peer: dict[str, int] = {}  # peer -> open sessions
@@ -103,10 +113,50 @@ class ScopedSessionManager(StreamableHTTPSessionManager):
         if self.max_per_peer is not None and self.per_peer.get(peer, 0) >= self.max_per_peer:
             raise PeerLimitReached
         transport = super()._admit_session(requestor)
+        if transport is not None:
+            transport = adaptive(transport, self.streams)
         if transport is not None and transport.mcp_session_id is not None:
             self.peer_of[transport.mcp_session_id] = peer
             self.per_peer[peer] = self.per_peer.get(peer, 0) + 1
         return transport
+
+    async def _handle_stateless_request(
+        self, protocol_version_hint: str | None, scope: Scope, receive: Receive, send: Send
+    ) -> None:
+        """The SDK's stateless path (mcp 2.3.0), with a transport that answers per request."""
+        transport = AdaptiveTransport(mcp_session_id=None, security_settings=self.security_settings)
+        transport.streams = self.streams
+
+        async def run(*, task_status: TaskStatus[None] = anyio.TASK_STATUS_IGNORED) -> None:
+            async with transport.connect() as (read_stream, write_stream):
+                task_status.started()
+                dispatcher: JSONRPCDispatcher[TransportContext] = JSONRPCDispatcher(
+                    read_stream,
+                    write_stream,
+                    inline_methods=frozenset({"initialize"}),
+                    transport_builder=lambda _md: TransportContext(
+                        kind="streamable-http", can_send_request=False
+                    ),
+                )
+                version = protocol_version_hint or DEFAULT_NEGOTIATED_VERSION
+                connection = Connection.from_envelope(version, None, None)
+                try:
+                    await serve_connection(
+                        self.app,
+                        dispatcher,
+                        connection=connection,
+                        lifespan_state=self._lifespan_state,
+                    )
+                except Exception:
+                    log.exception("stateless request crashed")
+
+        assert self._task_group is not None
+        try:
+            await self._task_group.start(run)
+            await transport.handle_request(scope, receive, send)
+        finally:
+            with anyio.CancelScope(shield=True):
+                await transport.terminate()
 
     async def _discard_session(
         self, session_id: str, transport: StreamableHTTPServerTransport
@@ -130,6 +180,7 @@ def asgi_app(
     retry_ms: int | None = None,
     allowlists: Allowlists | None = None,
     limits: SessionLimits = SessionLimits(),
+    streams: Streams = lambda _name, _args: True,
 ) -> RequestGuard:
     """Streamable HTTP at `/mcp`; `events` (stateful only) makes its SSE streams resumable.
 
@@ -144,6 +195,7 @@ def asgi_app(
         server,
         events=events,
         max_per_peer=limits.max_per_peer,
+        streams=streams,
         stateless=stateless,
         security_settings=None,  # the SDK matches Host/Origin by prefix; RequestGuard does it
         retry_interval=retry_ms if events is not None else None,
@@ -196,6 +248,7 @@ def serve(
     events: EventLog | None = None,
     retry_ms: int | None = None,
     options: HttpOptions = HttpOptions(),
+    streams: Streams = lambda _name, _args: True,
 ) -> None:
     """Bind `host:port` (0: any free port), then serve Streamable HTTP there with uvicorn."""
     import uvicorn
@@ -213,6 +266,7 @@ def serve(
         retry_ms=retry_ms,
         allowlists=allowlists,
         limits=options.limits,
+        streams=streams,
     )
     config = uvicorn.Config(
         asgi,

@@ -1,5 +1,9 @@
 """Validate call arguments with the operation's generated Input model.
 
+A failure is a tool execution error, not a protocol error (MCP 2025-11-25, SEP-1303): `call.py`
+answers `InvalidArguments` with an `isError` result whose text names every field, what it expects
+and, for an operation, the valid ones, so the model can read it and correct its call.
+
 Arguments are checked with JSON semantics (`model_validate_json(..., strict=True)`): `"3"` is not
 an integer, `1` is not a boolean, unknown keys are refused (`extra="forbid"`). The canonical JSON
 text (sorted keys) made for this is reused as the cache key. Cost: ~3 µs for a 4-field model,
@@ -12,14 +16,23 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from mcp.shared.exceptions import MCPError
-from mcp.types import INVALID_PARAMS
 from pydantic import BaseModel, ValidationError
 
 from .excerpt import excerpt
 
 MAX_PROBLEMS = 10  # an error names this many problems at most, then counts the rest
 MAX_MESSAGE = 200  # characters of one problem's description (pydantic's may quote the input)
+
+
+class InvalidArguments(Exception):
+    """Arguments the operation refuses; `message` is for the caller (bounded, no input echoed
+    beyond excerpts), `fields` names the offending parameters."""
+
+    def __init__(self, message: str, fields: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fields = fields
+
 
 _dumps = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
 
@@ -30,7 +43,7 @@ def validate(
     where: str,
     old_names: Mapping[str, str] | None = None,
 ) -> tuple[BaseModel, str]:
-    """(validated model, canonical JSON of `args`), or MCPError -32602 naming the fields.
+    """(validated model, canonical JSON of `args`), or InvalidArguments naming the fields.
 
     `where` names the call in messages (`tool "x" operation "y"`); `old_names` maps a renamed
     parameter back to the name the (legacy) caller used.
@@ -64,11 +77,10 @@ def check_fixed(
     out = dict(args)
     for name, value in fixed.items():
         if name in out and _dumps(out[name]) != _dumps(value):
-            raise MCPError(
-                INVALID_PARAMS,
+            raise InvalidArguments(
                 f'invalid arguments for {where}: "{excerpt(name)}": "{excerpt(legacy)}" fixes it '
                 f"to {excerpt(_dumps(value))} — omit it or call the operation itself",
-                {"fields": [name]},
+                (excerpt(name),),
             )
         out[name] = value
     return out
@@ -79,17 +91,16 @@ def check_extra(model: BaseModel, keywords: frozenset[str], where: str) -> None:
     taken = sorted(k for k in (model.model_extra or {}) if k in keywords)
     if taken:
         name = excerpt(taken[0])
-        raise MCPError(
-            INVALID_PARAMS,
+        raise InvalidArguments(
             f'invalid arguments for {where}: "{name}": reserved name, not a parameter of '
             "this operation",
-            {"fields": [excerpt(k) for k in taken]},
+            tuple(excerpt(k) for k in taken),
         )
 
 
 def invalid_arguments(
     exc: ValidationError, where: str, old_names: Mapping[str, str] | None
-) -> MCPError:
+) -> InvalidArguments:
     problems: list[str] = []
     fields: list[str] = []
     errors = _merge_numbers(exc.errors(include_url=False, include_input=False))
@@ -108,4 +119,4 @@ def invalid_arguments(
     if len(errors) > MAX_PROBLEMS:
         problems.append(f"and {len(errors) - MAX_PROBLEMS} more")
     message = f"invalid arguments for {where}: " + "; ".join(problems)
-    return MCPError(INVALID_PARAMS, message, {"fields": fields})
+    return InvalidArguments(message, tuple(fields))

@@ -11,8 +11,9 @@ throw-away SQLite database, git repository and sample files, so writes go nowher
 
 A call must succeed. Listed legacy aliases may also end in a handler's own error (an `isError`
 result from ToolError, e.g. "task t999 does not exist"): they are called with ids that do not
-exist, and reaching the handler is what they prove. Protocol errors (invalid arguments, unknown
-tool), internal errors and timeouts always fail.
+exist, and reaching the handler is what they prove. Protocol errors (an unknown tool), refused
+arguments (an `isError` result naming the field, MCP 2025-11-25 SEP-1303: the runtime's
+"invalid arguments for ..." and operation messages), internal errors and timeouts always fail.
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ from verify.env import NODE_BIN, ROOT, node_env, python, say
 GENERATED = ROOT / "generated"
 CALL_TIMEOUT = 60
 INTERNAL = "failed with an internal error"  # the runtime's message for an unexpected exception
+# the runtime's isError messages for arguments it refuses before any handler runs (SEP-1303)
+REFUSED = ("invalid arguments for ", 'needs an "operation" argument', "has no operation")
 
 # Values for required (and a few optional) parameters, by name; "{sandbox}" is the temp dir.
 ARGS: dict[str, Any] = {
@@ -223,6 +226,8 @@ def _run(job: Job, env: dict[str, str], home: Path) -> Result:
         return Result(job, True, "ok", took)
     text = _result_text(out)
     if proc.returncode == 5 and '"tool_is_error"' in err and INTERNAL not in text:
+        if any(marker in text for marker in REFUSED):
+            return Result(job, False, "arguments refused", took, detail=text)
         if job.may_tool_error:
             return Result(job, True, f"tool error: {text[:100]}", took)
         return Result(job, False, "isError result", took, detail=text)

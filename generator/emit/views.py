@@ -85,6 +85,7 @@ class DispatchFunction:
     call_args: tuple[str, ...]  # "title=args.title", built only from PyIdents
     input_model: PyIdent
     output_model: PyIdent | None
+    streams: bool  # the handler takes `ctx`, so it may send progress or logs mid-call
     # `additional_params: allow`: the keyword names an undeclared argument may not take
     keywords: tuple[str, ...] | None = None
 
@@ -145,6 +146,7 @@ def dispatch_view(tool: Tool) -> DispatchView:
                 call_args=tuple(args),
                 input_model=to_py_ident(op.input_model),
                 output_model=to_py_ident(op.output_model) if op.output_model else None,
+                streams=op.handler_takes_context,
                 keywords=keywords,
             )
         )

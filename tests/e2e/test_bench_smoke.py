@@ -55,3 +55,14 @@ def test_bench_quick_without_fastmcp(tmp_path: Path) -> None:
     assert any(t.startswith("cold start") for t in targets)
     assert not any("FastMCP" in t for t in targets)
     assert all(isinstance(t["met"], bool) for t in s["targets"])
+    # Streamable HTTP side by side at every concurrency, and stdio with tracing on and off
+    assert sorted(s["http"]) == ["1", "16", "256", "64"]
+    for by in s["http"].values():
+        assert sorted(by) == ["lowlevel", "toolc", "toolc stateless"]
+        for fig in by.values():
+            assert fig["errors"] == 0 and fig["calls"] > 0
+            assert fig["calls_s"] > 0 and 0 < fig["p50_ms"] <= fig["p99_ms"]
+            assert fig["cpu_ms_per_call"] >= 0
+    assert sorted(s["tracing_us"]) == ["lowlevel", "toolc trace off", "toolc trace on"]
+    assert any(t.startswith("HTTP calls/s at concurrency 16") for t in targets)
+    assert any(t.startswith("stdio p99 tracing on") for t in targets)

@@ -64,9 +64,8 @@ async def test_real_build(client: str, mode: str, tmp_path: Path) -> None:
             legacy = await c.call_tool("task_get", {"task_id": task_id})
             assert _dump(legacy) == _dump(master)
 
-        with pytest.raises(MCPError) as err:
-            await c.call_tool("bmad_task", {"operation": "add"})
-        assert err.value.error.code == types.INVALID_PARAMS and '"title"' in err.value.error.message
+        refused = await c.call_tool("bmad_task", {"operation": "add"})  # SEP-1303: isError
+        assert refused.is_error and '"title"' in refused.content[0].text  # type: ignore[union-attr]
         with pytest.raises(MCPError) as err:
             await c.call_tool("bmad_tsk", {"operation": "add"})
         assert 'did you mean "bmad_task"' in err.value.error.message

@@ -29,7 +29,9 @@ TOOL_RESULT = "Reconnection test completed"
 
 @pytest.fixture(scope="module")
 def url() -> Iterator[str]:
-    with http_server("conformance", BUILD, "--sse-retry-ms", str(RETRY_MS)) as u:
+    # replay is off by default: a server whose clients resume turns it on
+    args = ("--sse-replay-events", "1000", "--sse-retry-ms", str(RETRY_MS))
+    with http_server("conformance", BUILD, *args) as u:
         yield u
 
 
@@ -54,10 +56,10 @@ class Session:
             "clientInfo": {"name": "sse-resume-test", "version": "1"},
         }
         body = {"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": params}
-        async with self.post(body) as response:
-            self.id = response.headers["mcp-session-id"]
-            events = [e async for e in httpx2.EventSource(response)]
-        assert json.loads(events[-1].data)["result"]["protocolVersion"] == VERSION
+        opened = await self.http.post(self.url, json=body, headers=self.headers())
+        assert opened.headers["content-type"] == "application/json"  # nothing to stream
+        self.id = opened.headers["mcp-session-id"]
+        assert opened.json()["result"]["protocolVersion"] == VERSION
         note = {"jsonrpc": "2.0", "method": "notifications/initialized"}
         r = await self.http.post(self.url, json=note, headers=self.headers())
         assert r.status_code == 202

@@ -28,17 +28,17 @@ async def test_list_call_legacy_and_invalid_over_stdio(mode: str, version: str) 
         assert not master.is_error and legacy.model_dump() == master.model_dump()
         assert (await c.call_tool("add_numbers", {"a": 1, "b": 2})).structured_content == {"sum": 3}
 
-        for name, args, needle in [
+        for name, args, needle in [  # SEP-1303: the model reads these and corrects its call
             ("calc_add", {"a": "1", "b": 2}, '"a"'),
             ("notes", {}, '"operation"'),
             ("notes", {"operation": "nope"}, "valid operations"),
-            ("calc_ad", {}, 'did you mean "calc_add"'),
         ]:
-            with pytest.raises(MCPError) as err:
-                await c.call_tool(name, args)
-            assert (
-                err.value.error.code == types.INVALID_PARAMS and needle in err.value.error.message
-            )
+            refused = await c.call_tool(name, args)
+            assert refused.is_error and needle in refused.content[0].text  # type: ignore[union-attr]
+        with pytest.raises(MCPError) as err:  # an unknown tool stays a protocol error
+            await c.call_tool("calc_ad", {})
+        assert err.value.error.code == types.INVALID_PARAMS
+        assert 'did you mean "calc_add"' in err.value.error.message
 
         crash = await c.call_tool("faults", {"operation": "crash"})
         assert crash.is_error and "hunter2" not in crash.content[0].text  # type: ignore[union-attr]

@@ -42,25 +42,36 @@ def _error(server: RawServer, message: dict[str, object]) -> dict[str, object]:
     return error
 
 
+def _refused(server: RawServer, message: dict[str, object]) -> str:
+    """The text of an `isError` result (SEP-1303: bad arguments are tool execution errors)."""
+    server.send(line(message))
+    raw = server.reply_line(timeout=20)
+    assert len(raw) < MAX_REPLY, f"a {len(raw)}-byte refusal"
+    reply = json.loads(raw)
+    assert reply["id"] == message["id"] and reply["result"]["isError"] is True
+    text = reply["result"]["content"][0]["text"]
+    assert isinstance(text, str)
+    return text
+
+
 def test_unknown_tool_name(server: RawServer) -> None:
     error = _error(server, call(1, HUGE, {}))
     assert error["code"] == -32602 and "(3000000 characters)" in str(error["message"])
 
 
 def test_unknown_operation_name(server: RawServer) -> None:
-    error = _error(server, call(2, "faults", {"operation": HUGE}))
-    assert "(3000000 characters)" in str(error["message"])
-    error = _error(server, call(3, "faults", {"operation": {"k": HUGE}}))  # not even a string
-    assert "has no operation" in str(error["message"])
+    text = _refused(server, call(2, "faults", {"operation": HUGE}))
+    assert "(3000000 characters)" in text
+    text = _refused(server, call(3, "faults", {"operation": {"k": HUGE}}))  # not even a string
+    assert "has no operation" in text
 
 
 def test_unknown_argument_key_and_many_problems(server: RawServer) -> None:
-    error = _error(server, call(4, "calc_add", {"a": 1, "b": 2, HUGE: 1}))
-    assert "(3000000 characters)" in str(error["message"])
+    text = _refused(server, call(4, "calc_add", {"a": 1, "b": 2, HUGE: 1}))
+    assert "(3000000 characters)" in text
     many = {f"k{i}": 1 for i in range(20_000)}
-    error = _error(server, call(5, "calc_add", {"a": 1, "b": 2, **many}))
-    assert "and 19990 more" in str(error["message"])
-    assert len(error["data"]["fields"]) == 10  # type: ignore[index]
+    text = _refused(server, call(5, "calc_add", {"a": 1, "b": 2, **many}))
+    assert "and 19990 more" in text and text.count("unknown parameter") == 10
 
 
 def test_unknown_method(server: RawServer) -> None:
@@ -79,6 +90,6 @@ async def test_over_http_too() -> None:
                 await client.call_tool(big, {})
             assert "(500000 characters)" in err.value.error.message
             assert len(err.value.error.message) < MAX_REPLY
-            with pytest.raises(MCPError) as err:
-                await client.call_tool("notes", {"operation": big})
-            assert len(err.value.error.message) < MAX_REPLY
+            refused = await client.call_tool("notes", {"operation": big})  # SEP-1303: isError
+            assert refused.is_error
+            assert len(refused.content[0].text) < MAX_REPLY  # type: ignore[union-attr]

@@ -91,13 +91,14 @@ def test_table_and_user_error_exit_code(project: Path, capsys: pytest.CaptureFix
 
 
 def test_internal_error_exits_2(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("bug")
 
     monkeypatch.setattr(toolc.generator, "build", boom)
-    assert main(["generate", "--root", "."]) == 2
+    # a root without the no-op cache: the pipeline (here, `boom`) must run
+    assert main(["generate", "--root", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert "internal error, please report" in err and "RuntimeError: bug" in err
 

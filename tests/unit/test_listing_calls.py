@@ -20,12 +20,11 @@ from typing import Any
 
 import pytest
 from jsonschema import Draft202012Validator
-from mcp.shared.exceptions import MCPError
 
 from toolc.generator import build
 from toolc.generator.ir import ClientBuild, Operation, Tool
 from toolc.generator.listing import legacy_entry, tool_entry
-from toolc.runtime.validation import validate
+from toolc.runtime.validation import InvalidArguments, validate
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ("t1", "p1", "d1", "w1", "h1", "origin", "main", "game-dev", "E", "x")
@@ -91,7 +90,7 @@ def _runtime_accepts(tool: Tool, op: Operation, args: dict[str, Any]) -> bool:
     module = importlib.import_module(f"generated.models.{tool.module}")
     try:
         validate(getattr(module, op.input_model), args, f'tool "{tool.name}"')
-    except MCPError:
+    except InvalidArguments:
         return False
     return True
 

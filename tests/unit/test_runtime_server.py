@@ -31,10 +31,19 @@ def _app(client: str = "test", trace: Path | None = None) -> App:
 
 
 async def _invalid(c: Client, name: str, args: dict[str, Any]) -> str:
+    """A protocol error (-32602): the called name is not one the build answers."""
     with pytest.raises(MCPError) as err:
         await c.call_tool(name, args)
     assert err.value.error.code == types.INVALID_PARAMS
     return err.value.error.message
+
+
+async def _refused(c: Client, name: str, args: dict[str, Any]) -> str:
+    """A tool execution error (SEP-1303): `isError` with the message as the only content."""
+    result = await c.call_tool(name, args)
+    assert result.is_error and result.structured_content is None
+    assert len(result.content) == 1 and isinstance(result.content[0], types.TextContent)
+    return result.content[0].text
 
 
 async def test_list_is_the_precomputed_json(mode: str) -> None:
@@ -63,24 +72,30 @@ async def test_master_plain_rename_and_legacy_calls(mode: str) -> None:
             assert r.structured_content == {"sum": 42}
 
 
-async def test_invalid_calls_are_32602_naming_the_problem(mode: str) -> None:
+async def test_invalid_arguments_are_is_error_results_naming_the_problem(mode: str) -> None:
     async with Client(_app().server, mode=mode) as c:
-        msg = await _invalid(c, "calc_add", {"a": "1", "b": 2})
+        msg = await _refused(c, "calc_add", {"a": "1", "b": 2})
         assert '"a"' in msg and "integer" in msg
-        msg = await _invalid(c, "calc_add", {"a": True, "b": 2})
+        msg = await _refused(c, "calc_add", {"a": True, "b": 2})
         assert '"a"' in msg
-        msg = await _invalid(c, "notes", {"title": "x"})
+        msg = await _refused(c, "notes", {"title": "x"})
         assert '"operation"' in msg and '"add", "get", "list"' in msg
-        msg = await _invalid(c, "notes", {"operation": "ad"})
+        msg = await _refused(c, "notes", {"operation": "ad"})
         assert 'did you mean "add"' in msg
+        msg = await _refused(c, "notes", {"operation": "add", "title": "x", "note_id": "n"})
+        assert '"note_id": unknown parameter' in msg
+        msg = await _refused(c, "notes", {"operation": "add"})
+        assert '"title": required parameter is missing' in msg
+        msg = await _refused(c, "get_note", {})  # legacy caller sees its own parameter name
+        assert '"id": required' in msg
+
+
+async def test_unknown_tools_stay_protocol_errors(mode: str) -> None:
+    async with Client(_app().server, mode=mode) as c:
         msg = await _invalid(c, "nots", {})
         assert 'did you mean "notes"' in msg
-        msg = await _invalid(c, "notes", {"operation": "add", "title": "x", "note_id": "n"})
-        assert '"note_id": unknown parameter' in msg
-        msg = await _invalid(c, "notes", {"operation": "add"})
-        assert '"title": required parameter is missing' in msg
-        msg = await _invalid(c, "get_note", {})  # legacy caller sees its own parameter name
-        assert '"id": required' in msg
+        msg = await _invalid(c, "no_such_tool", {"operation": "add"})
+        assert msg.startswith('unknown tool "no_such_tool"')
 
 
 async def test_legacy_refuse_names_the_replacement() -> None:

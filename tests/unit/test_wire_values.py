@@ -4,13 +4,12 @@ errors, and MISSING (the e2e behaviour is in tests/e2e/test_wire_names.py)."""
 from __future__ import annotations
 
 import pytest
-from mcp.shared.exceptions import MCPError
 from pydantic import BaseModel, ConfigDict, Field
 
 from toolc import MISSING, Missing
 from toolc.generator.ir import ClientProfile, ParamRule, Span
 from toolc.generator.param_keys import client_keys
-from toolc.runtime.validation import check_fixed, validate
+from toolc.runtime.validation import InvalidArguments, check_fixed, validate
 
 SPAN = Span("tools.yaml", 1, 1)
 ANTHROPIC = r"^[a-zA-Z0-9_.-]{1,64}$"
@@ -46,9 +45,9 @@ def test_a_fixed_argument_is_added_or_must_match() -> None:
     assert check_fixed({"state": "closed"}, {"state": "closed"}, "w", "close") == {
         "state": "closed"
     }
-    with pytest.raises(MCPError) as err:
+    with pytest.raises(InvalidArguments) as err:
         check_fixed({"state": "open"}, {"state": "closed"}, 'tool "t"', "close")
-    assert err.value.error.message == (
+    assert err.value.message == (
         'invalid arguments for tool "t": "state": "close" fixes it to "closed" — omit it or call '
         "the operation itself"
     )
@@ -62,9 +61,9 @@ class _Numbers(BaseModel):
 def test_numbers_keep_their_wire_type_and_fail_with_one_message() -> None:
     assert type(validate(_Numbers, {"n": 42}, "w")[0].n) is int  # type: ignore[attr-defined]
     assert type(validate(_Numbers, {"n": 4.5}, "w")[0].n) is float  # type: ignore[attr-defined]
-    with pytest.raises(MCPError) as err:
+    with pytest.raises(InvalidArguments) as err:
         validate(_Numbers, {"n": "4"}, 'tool "t"')
-    assert err.value.error.message == (
+    assert err.value.message == (
         'invalid arguments for tool "t": "n": Input should be a valid number'
     )
 

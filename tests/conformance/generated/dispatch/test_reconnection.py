@@ -21,5 +21,6 @@ OPERATIONS: Final[dict[str, dict[str, Any]]] = {
         "is_async": True,
         "input": models.TestReconnectionInput,
         "output": None,
+        "streams": True,
     },
 }

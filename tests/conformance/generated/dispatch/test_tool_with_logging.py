@@ -21,5 +21,6 @@ OPERATIONS: Final[dict[str, dict[str, Any]]] = {
         "is_async": True,
         "input": models.TestToolWithLoggingInput,
         "output": None,
+        "streams": True,
     },
 }

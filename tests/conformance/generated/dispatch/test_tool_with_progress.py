@@ -21,5 +21,6 @@ OPERATIONS: Final[dict[str, dict[str, Any]]] = {
         "is_async": True,
         "input": models.TestToolWithProgressInput,
         "output": None,
+        "streams": True,
     },
 }

@@ -32,6 +32,7 @@ OPERATIONS: Final[dict[str, dict[str, Any]]] = {
         "is_async": True,
         "input": models.OrdersPlaceInput,
         "output": models.OrdersPlaceOutput,
+        "streams": True,
     },
     "find": {
         "call": find,
