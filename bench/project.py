@@ -59,7 +59,11 @@ def write_project(out: Path, client: str = "claude-code", source: Path = ROOT) -
     catalog, spec = rewrite(catalog)
     text = yaml.safe_dump(catalog, sort_keys=False, allow_unicode=True, width=100)
     (out / "tools.yaml").write_text(text, encoding="utf-8")
-    shutil.copyfile(source / "clients" / f"{client}.yaml", out / "clients" / f"{client}.yaml")
+    profile = yaml.safe_load((source / "clients" / f"{client}.yaml").read_text(encoding="utf-8"))
+    # the peers serve one tool per declared master tool, so the bench surface is never split
+    profile.pop("split", None)
+    text = yaml.safe_dump(profile, sort_keys=False, allow_unicode=True, width=100)
+    (out / "clients" / f"{client}.yaml").write_text(text, encoding="utf-8")
     shutil.copyfile(HERE / "handlers_bench.py", out / f"{MODULE}.py")
     (out / f"{MODULE}.json").write_text(json.dumps(spec, indent=1, sort_keys=True) + "\n")
     return out

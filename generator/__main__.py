@@ -156,7 +156,12 @@ def main(argv: list[str] | None = None) -> int:
     # a check told which day it is or which spans to count always runs the compatibility gate
     custom = args.command == "check" and (args.today or args.trace)
     rows = None if custom else noop.unchanged(args.root, gated=args.command == "check")
+    shown = noop.recorded_warnings(args.root) if rows is not None else ""
+    if shown and args.format == "json":
+        rows = None  # JSON output carries diagnostics as data: the full run produces them
     if rows is not None:  # nothing changed since the last clean run: no YAML is parsed
+        if shown and not args.quiet:
+            sys.stderr.write(shown)  # warnings are shown on every run until fixed
         if args.format == "json":
             doc = {"ok": True, "stale": False, "unchanged": True, "clients": rows}
             sys.stdout.write(json.dumps(doc | {"changed": [], "deleted": []}, indent=2) + "\n")
@@ -207,13 +212,16 @@ def main(argv: list[str] | None = None) -> int:
     if not result.ok:
         noop.forget(args.root)
         return 1
-    if result.diagnostics or (result.stale and args.command == "check"):
-        # warnings are shown on every run until fixed; a stale tree is reported every time
-        noop.forget(args.root)
+    if result.stale and args.command == "check":
+        noop.forget(args.root)  # a stale tree is reported every time
     else:
+        # warnings only: recorded with the state and shown again by every no-op run until fixed
         days = sunsets(result.catalog) if result.catalog is not None else []
-        rows = [_row(b) for b in result.builds]
-        noop.remember(args.root, result.packages, rows, days, gated=gate is not None)
+        rows = [_row(b, result.diagnostics) for b in result.builds]
+        warnings = render_text(result.diagnostics) if result.diagnostics else ""
+        noop.remember(
+            args.root, result.packages, rows, days, gated=gate is not None, warnings=warnings
+        )
     elapsed = time.perf_counter() - start
     written = result.written
     if args.command == "check":

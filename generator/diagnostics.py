@@ -85,6 +85,11 @@ CODES: dict[str, Code] = {
         Code("W002", "empty-client", "a client exposes no tools"),
         Code("W003", "tool-name-edge", 'a tool name starts or ends with "-" or "."'),
         Code("W004", "unused-def", "a def is not used by any params or returns"),
+        Code(
+            "W005",
+            "merged-hints",
+            "a client lists master tools whose merged hints misstate some operations",
+        ),
     )
 }
 

@@ -22,6 +22,8 @@ ToolKind = Literal["master", "plain"]
 LegacyMode = Literal["accept", "list", "refuse"]
 Dialect = Literal["flat", "union"]
 Describe = Literal["full", "compact", "names"]
+Split = Literal["none", "effect"]
+InstructionsMode = Literal["replace", "append"]
 
 # A Python identifier derived from a YAML name. Only `to_py_ident` creates one.
 PyIdent = NewType("PyIdent", str)
@@ -201,6 +203,8 @@ class Operation:
     output_model: PyIdent | None  # "BmadTaskAddOutput" when `returns` is declared
     span: Span
     additional_params: bool = False  # `additional_params: allow`: undeclared arguments pass
+    title: str | None = None  # titles a listed legacy alias or a one-operation split tool
+    open_world: bool | None = None  # openWorldHint; None: not declared (MCP's default is true)
 
     @property
     def required(self) -> tuple[str, ...]:
@@ -218,6 +222,8 @@ class Tool:
     module: PyIdent  # generated module name: "code_search_functions"
     span: Span
     max_concurrency: int | None = None  # calls in flight for this tool; lower fills in defaults
+    icons: tuple[JsonValue, ...] = ()  # MCP `icons`, verbatim
+    meta: JsonValue = None  # MCP `_meta`, verbatim (e.g. MCP Apps' `ui` keys); None: omitted
     aliases: tuple[LegacyName, ...] = ()  # old names of the whole tool (no argument renames)
 
 
@@ -311,6 +317,13 @@ class ClientProfile:
     max_list_bytes: int | None = None
     max_list_tokens: int | None = None
     param_rule: ParamRule | None = None
+    # operation selection: ("tool", "operation") pairs; None: no `select.operations`
+    select_operations: tuple[tuple[str, str], ...] | None = None
+    exclude_operations: tuple[tuple[str, str], ...] = ()
+    read_only: bool = False  # only `read` operations
+    split: Split = "none"  # "effect": a master tool mixing effects lists as <tool>_read/_write
+    instructions: str | None = None  # replaces or extends server.instructions for this client
+    instructions_mode: InstructionsMode = "replace"
     span: Span  # the `client` key's value
     max_tools_span: Span | None = None
     max_list_bytes_span: Span | None = None
@@ -318,14 +331,43 @@ class ClientProfile:
 
     def selects(self, tool: Tool) -> bool:
         """Whether this client's `select` / `exclude` expose `tool` (see `is_selected`)."""
+        by_operation = self.select_operations is not None
         return is_selected(
             tool.name,
             tool.tags,
-            select_tools=self.select_tools,
+            select_tools=() if by_operation and self.select_tools is None else self.select_tools,
             select_tags=self.select_tags,
             exclude_tools=self.exclude_tools,
             exclude_tags=self.exclude_tags,
         )
+
+    def operations(self, tool: Tool) -> tuple[Operation, ...]:
+        """The operations of `tool` this client sees, declaration order; () when none.
+
+        A tool named in `select.tools` or tagged by `select.tags` (or every tool, without a
+        `select`) brings all its operations; otherwise only those in `select.operations`. Then
+        `exclude` drops tools, tags and operations, and `read_only` keeps only reads.
+        """
+        whole = self.selects(tool)
+        if tool.name in self.exclude_tools or any(t in self.exclude_tags for t in tool.tags):
+            return ()
+        picked = set(self.select_operations or ())
+        out = tuple(
+            op
+            for op in tool.operations
+            if (whole or (tool.name, op.name) in picked)
+            and (tool.name, op.name) not in self.exclude_operations
+            and (op.effect == "read" or not self.read_only)
+        )
+        return out
+
+    def server_instructions(self, declared: str | None) -> str | None:
+        """`server.instructions` as this client gets them (`instructions` replace or append)."""
+        if self.instructions is None:
+            return declared
+        if self.instructions_mode == "append" and declared:
+            return declared + "\n\n" + self.instructions
+        return self.instructions
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -339,6 +381,7 @@ class ExposedTool:
     definition: JsonValue  # the exact tools/list entry (name, title, description, inputSchema, ...)
     # `param_rule` renames: (key this client sends, key the entry declares), declaration order
     param_keys: tuple[tuple[str, str], ...] = ()
+    operations: tuple[str, ...] = ()  # a split tool's operations; (): every operation it has
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

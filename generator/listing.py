@@ -5,8 +5,9 @@ already implies and nothing twice:
 
 - **Annotations** equal to the protocol's defaults are left out (`readOnlyHint: false`,
   `destructiveHint: true`, `idempotentHint: false`, `openWorldHint: true`); a read-only tool
-  states only `readOnlyHint: true` (the other hints mean nothing then). No hint left: no
-  `annotations` key.
+  states `readOnlyHint: true` and no destructive or idempotent hint (they mean nothing then).
+  `openWorldHint: false` is listed when every operation declares `open_world: false`. No hint
+  left: no `annotations` key.
 - **`additionalProperties: false`** is listed only for clients with `strict_schema: true`; the
   runtime refuses unknown arguments either way, naming them. A union-dialect schema closes all
   its branches with one `unevaluatedProperties: false` at its root instead.
@@ -29,6 +30,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 
+from . import split
 from .guide import operation_guide, says_more
 from .ir import (
     ClientProfile,
@@ -48,15 +50,19 @@ _ANNOTATION_KEYS = frozenset({"description", "title", "examples", "$comment"})
 
 
 def hints(operations: Iterable[Operation]) -> dict[str, bool]:
-    """The tool annotations that differ from MCP's defaults (see module doc)."""
+    """The tool annotations that differ from MCP's defaults (see module doc); they hold for
+    every one of `operations` (the merged reading of `split.hints`, which W005 checks)."""
     ops = tuple(operations)
-    if all(op.effect == "read" for op in ops):
-        return {"readOnlyHint": True}
     out: dict[str, bool] = {}
-    if not any(op.effect == "destructive" for op in ops):
-        out["destructiveHint"] = False
-    if all(op.idempotent for op in ops):
-        out["idempotentHint"] = True
+    if all(op.effect == "read" for op in ops):
+        out["readOnlyHint"] = True
+    else:
+        if not any(op.effect == "destructive" for op in ops):
+            out["destructiveHint"] = False
+        if all(op.idempotent for op in ops):
+            out["idempotentHint"] = True
+    if ops and all(op.open_world is False for op in ops):
+        out["openWorldHint"] = False
     return out
 
 
@@ -101,6 +107,14 @@ def _with_hints(entry: dict[str, JsonValue], ops: Iterable[Operation]) -> None:
         entry["annotations"] = annotations
 
 
+def _extras(tool: Tool, entry: dict[str, JsonValue]) -> None:
+    """The tool's `icons` and `meta` (as `_meta`), verbatim, on each entry it lists."""
+    if tool.icons:
+        entry["icons"] = list(tool.icons)
+    if tool.meta is not None:
+        entry["_meta"] = tool.meta
+
+
 def tool_entry(
     tool: Tool, visible: str, profile: ClientProfile, defs: Mapping[str, JsonSchema]
 ) -> JsonValue:
@@ -138,6 +152,7 @@ def tool_entry(
     if out is not None:
         entry["outputSchema"] = share(_listed(out, defs))
     _with_hints(entry, ops)
+    _extras(tool, entry)
     return entry
 
 
@@ -185,22 +200,24 @@ def legacy_entry(
         strict=profile.strict_schema,
         closed=not op.additional_params,
     )
-    entry: dict[str, JsonValue] = {
-        "name": old.name,
-        "description": description,
-        "inputSchema": _listed(schema, defs),
-    }
+    entry: dict[str, JsonValue] = {"name": old.name}
+    if op.title is not None:
+        entry["title"] = op.title
+    entry["description"] = description
+    entry["inputSchema"] = _listed(schema, defs)
     out = output_schema((op,))
     if out is not None and full:
         entry["outputSchema"] = share(_listed(out, defs))
     _with_hints(entry, (op,))
+    _extras(tool, entry)
     return entry
 
 
 def contract_entry(tool: Tool, op: Operation, defs: Mapping[str, JsonSchema]) -> JsonValue:
     """One operation as a stand-alone entry with nothing left implicit, for `tools.lock`: the
     input schema closed (the runtime refuses unknown arguments), the output schema as declared,
-    all three hints. Independent of any client's `describe` and `strict_schema`."""
+    every hint (`split.hints`, openWorldHint when declared). Independent of any client's
+    `describe` and `strict_schema`."""
     props = {p.name: p.schema for p in op.params}
     entry: dict[str, JsonValue] = {
         "name": op.name,
@@ -211,11 +228,7 @@ def contract_entry(tool: Tool, op: Operation, defs: Mapping[str, JsonSchema]) ->
     out = output_schema((op,))
     if out is not None:
         entry["outputSchema"] = _listed(out, defs)
-    entry["annotations"] = {
-        "readOnlyHint": op.effect == "read",
-        "destructiveHint": op.effect == "destructive",
-        "idempotentHint": op.idempotent,
-    }
+    entry["annotations"] = split.hints((op,))
     return entry
 
 

@@ -292,6 +292,8 @@ class _Lowering:
             module=ir.module_ident(entry.name),
             span=self.key_span(entry.path),
             max_concurrency=int(max_concurrency),
+            icons=tuple(data.get("icons") or ()),
+            meta=data.get("meta"),
             aliases=self.aliases(entry),
         )
 
@@ -351,6 +353,8 @@ class _Lowering:
             output_model=ir.class_ident(*parts, "Output") if "returns" in data else None,
             span=self.key_span(op.path),
             additional_params=extra == "allow",
+            title=data.get("title") if op.master else None,
+            open_world=data.get("open_world"),
         )
 
     def handler(self, tool: ToolEntry, op: OpEntry) -> tuple[str, ir.PyIdent, bool, bool]:
@@ -373,7 +377,30 @@ class _Lowering:
         return ref.module, ir.to_py_ident(ref.function), is_async, takes_ctx
 
 
-def profile(document: Document, server_name: str) -> ir.ClientProfile:
+def operation_ref(text: str, op_names: dict[str, tuple[str, ...]]) -> tuple[str, str] | None:
+    """`tool.operation` as (tool, operation): the split at a dot where the tool is declared and
+    has that operation (tool names may hold dots); None when no split names one."""
+    for i, char in enumerate(text):
+        if char == "." and text[i + 1 :] in op_names.get(text[:i], ()):
+            return text[:i], text[i + 1 :]
+    return None
+
+
+def operation_refs(items: Any, op_names: dict[str, tuple[str, ...]]) -> tuple[tuple[str, str], ...]:
+    """`tool.operation` strings as pairs (the rules have checked that each resolves)."""
+    out: list[tuple[str, str]] = []
+    for item in items:
+        ref = operation_ref(str(item), op_names)
+        if ref is None:
+            tool, _, op = str(item).rpartition(".")
+            ref = (tool, op)
+        out.append(ref)
+    return tuple(out)
+
+
+def profile(
+    document: Document, server_name: str, op_names: dict[str, tuple[str, ...]] | None = None
+) -> ir.ClientProfile:
     """One client Document as a `ClientProfile`; `{server}` in the name-rule prefix expanded."""
     data = document.data
     smap = document.source_map
@@ -386,6 +413,8 @@ def profile(document: Document, server_name: str) -> ir.ClientProfile:
         pattern=str(rule.get("pattern", default.pattern)),
         span=smap.span(("name_rule",)) if "name_rule" in data else None,
     )
+    instructions = data.get("instructions")
+    appended = isinstance(instructions, dict)
     return ir.ClientProfile(
         param_rule=param_rule(document),
         name=data["client"],
@@ -403,6 +432,16 @@ def profile(document: Document, server_name: str) -> ir.ClientProfile:
         rename=tuple((k, v) for k, v in (data.get("rename") or {}).items()),
         max_list_bytes=data.get("max_list_bytes"),
         max_list_tokens=data.get("max_list_tokens"),
+        select_operations=(
+            operation_refs(select["operations"], op_names or {})
+            if select and "operations" in select
+            else None
+        ),
+        exclude_operations=operation_refs(exclude.get("operations") or (), op_names or {}),
+        read_only=bool(data.get("read_only", False)),
+        split=data.get("split", "none"),
+        instructions=instructions["append"] if appended else instructions,
+        instructions_mode="append" if appended else "replace",
         span=smap.span(("client",)),
         max_tools_span=smap.span(("max_tools",)) if "max_tools" in data else None,
         max_list_bytes_span=smap.span(("max_list_bytes",)) if "max_list_bytes" in data else None,
@@ -445,5 +484,6 @@ def lower(
     catalog = lowering.catalog(sources.source_hash)
     if lowering.diagnostics:
         return None, tuple(lowering.diagnostics)
-    profiles = tuple(profile(doc, catalog.server.name) for doc in sources.clients)
+    ops = {t.name: tuple(o.name for o in t.operations) for t in catalog.tools}
+    profiles = tuple(profile(doc, catalog.server.name, ops) for doc in sources.clients)
     return (catalog, profiles), ()

@@ -1,16 +1,16 @@
 """`generate` / `check` with nothing to do, answered from content hashes without parsing any YAML.
 
 `generated/manifest.json` records the sha256 of every input file (`tools.yaml`, `clients/*.yaml`),
-of every generated file, and the toolc version. A full run that ends clean (no diagnostic at all,
-warnings included, and `generated/` current) also writes `.toolc/generate-state.json`, a local
-cache (git-ignored, never committed): the manifest's own hash, the hashes of the handler code
-(every `.py` of the catalog's first-party handler packages: their signatures shape the dispatch
-modules), the per-client table the CLI prints, and for `check` that the compatibility gate
-passed with this tools.lock, until which day (the next sunset of a legacy name or alias). The
-next `generate` or `check` returns at once when all of it still holds: same toolc, same inputs,
-same handler code, and every generated file hashing to what the manifest says with no file
-missing or extra. Anything else (a fresh checkout without the cache included) runs the full
-pipeline.
+of every generated file, and the toolc version. A full run that ends clean (no error, and
+`generated/` current; warnings are recorded and shown again by every no-op run until fixed) also
+writes `.toolc/generate-state.json`, a local cache (git-ignored, never committed): the manifest's
+own hash, the hashes of the handler code (every `.py` of the catalog's first-party handler
+packages: their signatures shape the dispatch modules), the per-client table the CLI prints, and
+for `check` that the compatibility gate passed with this tools.lock, until which day (the next
+sunset of a legacy name or alias). The next `generate` or `check` returns at once when all of it
+still holds: same toolc, same inputs, same handler code, and every generated file hashing to what
+the manifest says with no file missing or extra. Anything else (a fresh checkout without the cache
+included) runs the full pipeline.
 """
 
 from __future__ import annotations
@@ -179,6 +179,7 @@ def remember(
     rows: list[dict[str, Any]],
     sunsets: Iterable[str] = (),
     gated: bool = False,
+    warnings: str = "",
 ) -> None:
     """Record a clean run for the next `unchanged()`; a cache, so failing to write is fine.
 
@@ -198,6 +199,7 @@ def remember(
         "manifest": _sha(manifest_text),
         "handlers": handler_files(root, packages),
         "clients": rows,
+        "warnings": warnings,
     }
     path = root / STATE_PATH
     try:
@@ -207,6 +209,16 @@ def remember(
         os.replace(tmp, path)
     except OSError:
         return
+
+
+def recorded_warnings(root: Path) -> str:
+    """The rendered warnings of the run `unchanged()` answers for ("" when it had none)."""
+    try:
+        state = json.loads((root / STATE_PATH).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return ""
+    text = state.get("warnings") if isinstance(state, dict) else None
+    return text if isinstance(text, str) else ""
 
 
 def forget(root: Path) -> None:

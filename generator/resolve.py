@@ -1,30 +1,35 @@
 """Stage 4: one client's view of the catalog.
 
-`resolve(catalog, profile)` selects the client's tools (select by tool names and tags, then
-exclude; declaration order), applies the client's renames, builds the exact `tools/list` entries
-(flat or union dialect, listed legacy aliases), counts what counts toward `max_tools`, measures the
-compact payload (bytes and estimated tokens), and reports E031 (max_tools), E032 (name_rule),
-E033 (max_list_bytes), E035 (max_list_tokens), E027 (two
-entries the client sees share a name) and W002 (nothing exposed).
+`resolve(catalog, profile)` selects the client's tools and operations (select by tool names, tags
+and `tool.operation`, then exclude, then `read_only`; declaration order), applies the client's
+renames, builds the exact `tools/list` entries (flat or union dialect, `split: effect` halves,
+listed legacy aliases), counts what counts toward `max_tools`, measures the compact payload (bytes
+and estimated tokens), and reports E031 (max_tools), E033 (max_list_bytes) and E035
+(max_list_tokens) through `limits`, E032 (name_rule), E027 (two names the client sees collide),
+W005 (merged hints misstate operations, see `split`) and W002 (nothing exposed).
 
 The build is returned even when it breaks a limit, so the CLI can still print the client's table;
 the driver stops on the diagnostics.
 
-The entries themselves (flat and union dialects, operation guides, annotations) are built by
-`listing`; the payload's token estimate comes from `tokens`.
+The entries themselves (flat and union dialects, operation guides, compact annotations) are built
+by `listing`; the payload's token estimate comes from `tokens`.
 """
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Mapping
+from dataclasses import replace
 
 from .diagnostics import Diagnostic, Note, error
-from .ir import Catalog, ClientBuild, ClientProfile, ExposedTool, Span, Tool
+from .ir import Catalog, ClientBuild, ClientProfile, ExposedTool, JsonSchema, Span, Tool
+from .limits import check_limits, list_payload
 from .listing import alias_entries, legacy_entry, legacy_keys, tool_entry
 from .param_keys import client_keys, renamed_tool, reverse, tool_keys
+from .split import check_hints, check_split_names, half_title, halves
 from .tokens import count_tokens
+
+__all__ = ["list_payload", "resolve", "select"]
 
 
 def resolve(
@@ -43,16 +48,10 @@ def resolve(
         visible = renames.get(tool.name, tool.name)
         keys, found = client_keys(profile, f'tool "{tool.name}"', tool_keys(tool))
         key_diags.extend(found)
-        exposed.append(
-            ExposedTool(
-                name=visible,
-                tool=tool.name,
-                operation=None,
-                legacy=None,
-                definition=tool_entry(renamed_tool(tool, keys), visible, profile, defs),
-                param_keys=reverse(keys),
-            )
-        )
+        own = _tool_entries(tool, visible, profile, defs, keys)
+        exposed.extend(own)
+        # a legacy alias points at the listed tool that has its operation (a split half or all)
+        target = {o: e.name for e in own for o in e.operations}
         if profile.legacy == "list":
             exposed.extend(alias_entries(tool, visible, profile, defs))
             for op in tool.operations:
@@ -60,13 +59,14 @@ def resolve(
                     where = f'legacy name "{old.name}"'
                     keys, found = client_keys(profile, where, legacy_keys(op, old))
                     key_diags.extend(found)
+                    shown = target.get(op.name, visible)
                     exposed.append(
                         ExposedTool(
                             name=old.name,
                             tool=tool.name,
                             operation=op.name,
                             legacy=old,
-                            definition=legacy_entry(tool, visible, op, old, profile, defs, keys),
+                            definition=legacy_entry(tool, shown, op, old, profile, defs, keys),
                             param_keys=reverse(keys),
                         )
                     )
@@ -79,7 +79,13 @@ def resolve(
         list_bytes=len(payload),
         list_tokens=tokens(payload.decode("utf-8")),
     )
-    diags = [*_check_names(catalog, build), *_check_limits(build), *key_diags]
+    diags = [
+        *_check_names(catalog, build),
+        *check_split_names(catalog, build),
+        *check_limits(build),
+        *check_hints(tools, profile),
+        *key_diags,
+    ]
     if not exposed:
         diags.append(
             Diagnostic(
@@ -92,16 +98,56 @@ def resolve(
 
 
 def select(catalog: Catalog, profile: ClientProfile) -> tuple[Tool, ...]:
-    """Selected tools in declaration order: select (names or tags), then exclude."""
-    out = [tool for tool in catalog.tools if profile.selects(tool)]
+    """The client's view of each tool it sees, declaration order: select (names, tags,
+    operations), then exclude, then `read_only`. A master tool keeps only the operations the
+    client sees, so its listing, its validation and its answers cover exactly those."""
+    out: list[Tool] = []
+    for tool in catalog.tools:
+        ops = profile.operations(tool)
+        if ops:
+            out.append(tool if ops == tool.operations else replace(tool, operations=ops))
     return tuple(out)
 
 
-def list_payload(exposed: Iterable[ExposedTool]) -> bytes:
-    """The compact tools/list result, as `max_list_bytes` measures it."""
-    doc = {"tools": [e.definition for e in exposed]}
-    text = json.dumps(doc, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
-    return text.encode("utf-8")
+def _tool_entries(
+    tool: Tool,
+    visible: str,
+    profile: ClientProfile,
+    defs: Mapping[str, JsonSchema],
+    keys: Mapping[str, str],
+) -> list[ExposedTool]:
+    """The tool's own tools/list entries: the tool, or its `split: effect` halves; parameters
+    are listed under this client's keys (`param_rule`)."""
+    parts = halves(tool, profile)
+    param_keys = reverse(keys)
+    if not parts:
+        entry = tool_entry(renamed_tool(tool, keys), visible, profile, defs)
+        return [
+            ExposedTool(
+                name=visible,
+                tool=tool.name,
+                operation=None,
+                legacy=None,
+                definition=entry,
+                param_keys=param_keys,
+            )
+        ]
+    out: list[ExposedTool] = []
+    for suffix, ops in parts:
+        name = visible + suffix
+        part = replace(tool, operations=ops, title=half_title(tool, suffix, ops))
+        out.append(
+            ExposedTool(
+                name=name,
+                tool=tool.name,
+                operation=None,
+                legacy=None,
+                definition=tool_entry(renamed_tool(part, keys), name, profile, defs),
+                operations=tuple(op.name for op in ops),
+                param_keys=param_keys,
+            )
+        )
+    return out
 
 
 # --- checks -------------------------------------------------------------------------------
@@ -127,7 +173,10 @@ def _check_names(catalog: Catalog, build: ClientBuild) -> list[Diagnostic]:
     for entry in build.exposed:
         full = prefix + entry.name
         if entry.legacy is not None:
-            fix = f'shorten the legacy name or set "legacy: accept" in {file}'
+            fix = (
+                f'old callers cannot change a legacy name: set "legacy: accept" (callable, not '
+                f'listed) or "legacy: refuse" in {file}'
+            )
         else:
             fix = f'add "rename: {{{entry.tool}: <shorter name>}}" in {file}'
         note = Note(_entry_span(catalog, entry), f'"{entry.name}" is declared here.')
@@ -168,76 +217,4 @@ def _check_names(catalog: Catalog, build: ClientBuild) -> list[Diagnostic]:
             )
         else:
             first[entry.name] = entry
-    return diags
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
-def _describe(entry: ExposedTool, build: ClientBuild) -> str:
-    if entry.legacy is not None and entry.operation is None:
-        return f'counted: "{entry.name}" (listed alias of tool "{entry.tool}").'
-    if entry.legacy is not None:
-        return (
-            f'counted: "{entry.name}" (listed legacy alias of "{entry.tool}" "{entry.operation}").'
-        )
-    tool = next(t for t in build.tools if t.name == entry.tool)
-    if tool.kind == "plain":
-        return f'counted: "{entry.name}" (plain tool).'
-    return f'counted: "{entry.name}" (master tool, {_plural(len(tool.operations), "operation")}).'
-
-
-def _check_limits(build: ClientBuild) -> list[Diagnostic]:
-    profile = build.profile
-    diags: list[Diagnostic] = []
-    spans = {t.name: t.span for t in build.tools}
-    if profile.max_tools is not None and build.count > profile.max_tools:
-        over = build.count - profile.max_tools
-        notes = [
-            Note(e.legacy.span if e.legacy else spans[e.tool], _describe(e, build))
-            for e in build.exposed
-        ]
-        diags.append(
-            error(
-                profile.max_tools_span or profile.span,
-                "E031",
-                f'client "{profile.name}" exposes {build.count} tools, '
-                f"limit is {profile.max_tools}",
-                f"exclude {_plural(over, 'tool')} or raise max_tools",
-                *notes,
-            )
-        )
-    budget = profile.max_list_bytes
-    if budget is not None and build.list_bytes > budget:
-        sizes = sorted(
-            ((len(list_payload((e,))) - len(b'{"tools":[]}'), e) for e in build.exposed),
-            key=lambda pair: (-pair[0], pair[1].name),
-        )
-        notes = [
-            Note(e.legacy.span if e.legacy else spans[e.tool], f'"{e.name}" takes {n} bytes.')
-            for n, e in sizes[:5]
-        ]
-        diags.append(
-            error(
-                profile.max_list_bytes_span or profile.span,
-                "E033",
-                f'client "{profile.name}" gets a tools/list of {build.list_bytes} bytes, '
-                f"max_list_bytes is {budget}",
-                "exclude tools, shorten descriptions or raise max_list_bytes",
-                *notes,
-            )
-        )
-    token_budget = profile.max_list_tokens
-    if token_budget is not None and build.list_tokens > token_budget:
-        diags.append(
-            error(
-                profile.max_list_tokens_span or profile.span,
-                "E035",
-                f'client "{profile.name}" gets a tools/list of about {build.list_tokens} tokens, '
-                f"max_list_tokens is {token_budget}",
-                'exclude tools, use "describe: names", shorten descriptions '
-                "or raise max_list_tokens",
-            )
-        )
     return diags

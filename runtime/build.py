@@ -56,6 +56,8 @@ class Build:
     names: dict[str, str]
     legacy: dict[str, dict[str, Any]]
     visible: dict[str, str] = field(default_factory=dict)  # declared tool -> client-visible name
+    # `split: effect` tool name -> {"tool": declared tool, "operations": the ones it answers}
+    split: dict[str, dict[str, Any]] = field(default_factory=dict)
     aliases: dict[str, dict[str, Any]] = field(default_factory=dict)  # old tool name -> tool
     _tools_list: dict[str, Any] | None = None
     _modules: dict[str, ModuleType] = field(default_factory=dict)
@@ -166,6 +168,7 @@ def load_build(
             tools=dict(g["TOOLS"]),
             names=dict(g["NAMES"]),
             legacy=dict(g.get("LEGACY", {})),
+            split=dict(g.get("SPLIT", {})),
             aliases=dict(g.get("ALIASES", {})),
         )
     except KeyError as exc:

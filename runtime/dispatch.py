@@ -1,8 +1,12 @@
 """Resolve a called name to an operation: master tool + `operation`, plain tool, client rename,
-or legacy name (accept / list / refuse) with argument renames and fixed arguments (`set`).
+`split: effect` half (`<tool>_read` / `<tool>_write`: a subset of the operations), or legacy name
+(accept / list / refuse) with argument renames and fixed arguments (`set`).
 
 A client with `param_rule` renames sends some keys under its own names (`param_keys`: client
 key -> declared key); they are mapped back first, so handlers see what other clients send.
+
+A master tool answers only the operations its client's build lists; one the catalog declares but
+this client does not see gets an error naming the operations that exist for this client.
 
 Per-tool state (dispatch module, models, breakers, limiter) is built on the tool's first call.
 """
@@ -56,6 +60,7 @@ class Tool:
     single: Operation | None  # a plain tool's only operation
     valid_ops: str
     param_keys: Mapping[str, str] | None = None  # client key -> declared key (param_rule)
+    hidden: frozenset[str] = frozenset()  # declared operations this client's build leaves out
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +101,10 @@ def _close_match(word: object, pool: Iterable[str], cutoff: float) -> str | None
     return close[0] if close else None
 
 
+def _quoted(names: Iterable[str]) -> str:
+    return ", ".join(f'"{n}"' for n in names)
+
+
 @dataclass(frozen=True, slots=True)
 class _Legacy:
     tool: str
@@ -131,6 +140,10 @@ class Dispatcher:
 
     def resolve(self, name: str, arguments: Mapping[str, Any]) -> Resolved:
         declared = self.build.names.get(name)
+        subset: tuple[str, ...] | None = None
+        if declared is None and name in self.build.split:
+            part = self.build.split[name]
+            declared, subset = str(part["tool"]), tuple(part["operations"])
         if declared is not None:
             tool = self.tools.get(declared) or self._load(declared)
             old_names = None
@@ -139,26 +152,54 @@ class Dispatcher:
                 old_names = {new: old for old, new in tool.param_keys.items()}
             if tool.single is not None:
                 return Resolved(tool.single, arguments, None, old_names)
+            valid = tool.valid_ops if subset is None else _quoted(subset)
             op_name = arguments.get("operation")
             if op_name is None:
                 raise InvalidArguments(
-                    f'tool "{name}" needs an "operation" argument — one of {tool.valid_ops}',
+                    f'tool "{name}" needs an "operation" argument — one of {valid}',
                     ("operation",),
                 )
             op = tool.ops.get(op_name) if isinstance(op_name, str) else None
-            if op is None:
-                close = _close_match(op_name, tool.ops, 0.6)
-                hint = f' (did you mean "{close}"?)' if close else ""
-                raise InvalidArguments(
-                    f'tool "{name}" has no operation "{excerpt(op_name)}"{hint} — valid '
-                    f"operations: {tool.valid_ops}",
-                    ("operation",),
-                )
+            if op is None or (subset is not None and op.name not in subset):
+                raise self._no_operation(name, tool, op_name, subset or tuple(tool.ops), valid)
             args = {k: v for k, v in arguments.items() if k != "operation"}
             return Resolved(op, args, None, old_names)
         if name in self.build.aliases:
             return self._resolve_alias(name, arguments)
         return self._resolve_legacy(name, arguments)
+
+    def _no_operation(
+        self, name: str, tool: Tool, op_name: object, pool: tuple[str, ...], valid: str
+    ) -> InvalidArguments:
+        """The error for an operation `name` does not answer, naming the ones it does: an
+        `isError` result (SEP-1303), like any other argument the model can correct."""
+        if isinstance(op_name, str) and op_name in tool.ops:  # a split half: the other half has it
+            other = self._split_name(tool.name, op_name) or tool.visible
+            return InvalidArguments(
+                f'tool "{name}" has no operation "{op_name}" — valid operations: {valid}; '
+                f'call "{other}" for "{op_name}"',
+                ("operation",),
+            )
+        if isinstance(op_name, str) and op_name in tool.hidden:
+            return InvalidArguments(
+                f'operation "{op_name}" of tool "{name}" is not available to this client — '
+                f"valid operations: {valid}",
+                ("operation",),
+            )
+        close = _close_match(op_name, pool, 0.6)
+        hint = f' (did you mean "{close}"?)' if close else ""
+        return InvalidArguments(
+            f'tool "{name}" has no operation "{excerpt(op_name)}"{hint} — valid operations: '
+            f"{valid}",
+            ("operation",),
+        )
+
+    def _split_name(self, declared: str, op_name: str) -> str | None:
+        """The `split: effect` tool of this build that answers `op_name` of `declared`."""
+        for split_name, part in self.build.split.items():
+            if part["tool"] == declared and op_name in part["operations"]:
+                return split_name
+        return None
 
     def _resolve_alias(self, name: str, arguments: Mapping[str, Any]) -> Resolved:
         """An old name of a whole tool: the same call as by the tool's name. `legacy: refuse`
@@ -180,17 +221,19 @@ class Dispatcher:
         rename, old_names = entry.rename, entry.old_names
         tool = self.tools.get(declared) or self._load(declared)
         if self.build.legacy_mode == "refuse":
+            target = self._split_name(declared, op_name) or tool.visible
             replacement = (
-                f'"{tool.visible}"'
+                f'"{target}"'
                 if tool.single is not None
-                else f'"{tool.visible}" with "operation": "{op_name}"'
+                else f'"{target}" with "operation": "{op_name}"'
             )
             raise invalid(f'tool "{name}" was retired — call {replacement} instead')
         args = map_keys(arguments, rename, name) if rename else arguments
         return Resolved(tool.ops[op_name], args, name, old_names, entry.fixed)
 
     def _unknown(self, name: str) -> MCPError:
-        pool = [str(t["name"]) for t in self.build.tools_list().get("tools", [])]
+        listed = [str(t["name"]) for t in self.build.tools_list().get("tools", [])]
+        pool = [*self.build.names, *listed]  # a master name answers even when split
         close = _close_match(name, pool, 0.5)
         hint = f' — did you mean "{close}"?' if close else " — list the tools to see names"
         return invalid(f'unknown tool "{excerpt(name)}"{hint}')
@@ -261,8 +304,9 @@ class Dispatcher:
             visible=visible,
             ops=ops,
             single=single,
-            valid_ops=", ".join(f'"{o}"' for o in ops),
+            valid_ops=_quoted(ops),
             param_keys=dict(table.get("param_keys") or {}) or None,
+            hidden=frozenset(entries) - frozenset(ops),
         )
         self.tools[declared] = tool
         return tool

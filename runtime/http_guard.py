@@ -26,6 +26,8 @@ from mcp.types import INVALID_REQUEST, METHOD_NOT_FOUND, PARSE_ERROR, jsonrpc_me
 from pydantic import ValidationError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .excerpt import excerpt
+
 log = logging.getLogger("toolc.runtime.http")
 
 MAX_BODY_BYTES: Final = 4 * 1024 * 1024  # the SDK's default request body limit
@@ -105,7 +107,7 @@ def parse_hosts(entries: Iterable[str]) -> frozenset[HostKey]:
     for entry in entries:
         key = host_key(entry)
         if key is None:
-            raise AllowlistError(f'--allowed-host "{entry[:100]}" is not host or host:port')
+            raise AllowlistError(f'--allowed-host "{excerpt(entry)}" is not host or host:port')
         keys.add(key)
     return frozenset(keys)
 
@@ -116,7 +118,7 @@ def parse_origins(entries: Iterable[str]) -> frozenset[OriginKey]:
         key = origin_key(entry)
         if key is None:
             raise AllowlistError(
-                f'--allowed-origin "{entry[:100]}" is not scheme://host[:port] (http or https)'
+                f'--allowed-origin "{excerpt(entry)}" is not scheme://host[:port] (http or https)'
             )
         keys.add(key)
     return frozenset(keys)
@@ -154,12 +156,12 @@ def bind_error(host: str, allowed_hosts: list[str], insecure_no_auth: bool) -> s
         return None
     if not allowed_hosts:
         return (
-            f'--host "{host[:100]}" is not a loopback address — pass --allowed-host NAME[:PORT] '
+            f'--host "{excerpt(host)}" is not a loopback address — pass --allowed-host NAME[:PORT] '
             "(repeatable) with the names clients use to reach this server"
         )
     if not insecure_no_auth:
         return (
-            f'--host "{host[:100]}" would serve every tool without authentication — '
+            f'--host "{excerpt(host)}" would serve every tool without authentication — '
             "bind 127.0.0.1, or accept the risk with --insecure-no-auth"
         )
     return None
@@ -215,11 +217,11 @@ class RequestGuard:
             return
         headers = _headers(scope)
         if not self.allowlists.host_ok(headers.get("host")):
-            log.warning("refused a request with Host %r", (headers.get("host") or "")[:100])
+            log.warning("refused a request with Host %r", excerpt(headers.get("host") or ""))
             await send_error(send, 421, INVALID_REQUEST, "Misdirected Request: Host not allowed")
             return
         if not self.allowlists.origin_ok(headers.get("origin")):
-            log.warning("refused a request with Origin %r", (headers.get("origin") or "")[:100])
+            log.warning("refused a request with Origin %r", excerpt(headers.get("origin") or ""))
             await send_error(send, 403, INVALID_REQUEST, "Forbidden: Origin not allowed")
             return
         if scope["method"] != "POST":

@@ -9,11 +9,19 @@ tool's own operation, a listed legacy alias' operation. Required arguments come 
 parameter name, else from the parameter's schema (enum/const/default/type). Every server gets a
 throw-away SQLite database, git repository and sample files, so writes go nowhere.
 
-A call must succeed. Listed legacy aliases may also end in a handler's own error (an `isError`
-result from ToolError, e.g. "task t999 does not exist"): they are called with ids that do not
-exist, and reaching the handler is what they prove. Protocol errors (an unknown tool), refused
-arguments (an `isError` result naming the field, MCP 2025-11-25 SEP-1303: the runtime's
-"invalid arguments for ..." and operation messages), internal errors and timeouts always fail.
+A call must succeed. Listed legacy aliases and `split: effect` write tools may also end in a
+handler's own error (an `isError` result from ToolError, e.g. "task t999 does not exist"): they
+are called with ids that do not exist, and reaching the handler is what they prove. Protocol
+errors (an unknown tool), refused arguments (an `isError` result naming the field, MCP
+2025-11-25 SEP-1303: the runtime's "invalid arguments for ..." and operation messages), internal
+errors and timeouts always fail.
+
+Per-operation hints: a second, plain `tools/list` per client checks that every listed tool's
+`readOnlyHint` is true exactly when every operation it answers is a read (so `read_only` clients
+and `split: effect` read tools are listed read-only, and nothing else is). A listed master tool
+that answers fewer operations than `tools.yaml` declares (a `split: effect` half, a `read_only`
+or operation-selecting client) is also called with one it does not answer, which must be
+refused with an error naming the operations it has.
 """
 
 from __future__ import annotations
@@ -30,13 +38,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from verify.env import NODE_BIN, ROOT, node_env, python, say
 
 GENERATED = ROOT / "generated"
 CALL_TIMEOUT = 60
 INTERNAL = "failed with an internal error"  # the runtime's message for an unexpected exception
 # the runtime's isError messages for arguments it refuses before any handler runs (SEP-1303)
-REFUSED = ("invalid arguments for ", 'needs an "operation" argument', "has no operation")
+REFUSED = (
+    "invalid arguments for ",
+    'needs an "operation" argument',
+    "has no operation",
+    "is not available to this client",
+)
 
 # Values for required (and a few optional) parameters, by name; "{sandbox}" is the temp dir.
 ARGS: dict[str, Any] = {
@@ -79,6 +94,8 @@ class Job:
     argv: tuple[str, ...]  # inspector arguments before the server command
     may_tool_error: bool = False
     strict_list: bool = False
+    hints: dict[str, bool] | None = None  # listed name -> expected readOnlyHint (a hints job)
+    refusal: bool = False  # the call must be refused naming valid operations
 
 
 @dataclass(slots=True)
@@ -148,24 +165,52 @@ def _choose(operations: dict[str, dict[str, Any]]) -> str:
     return reads[0] if reads else next(iter(operations))
 
 
+def _answers(build: dict[str, Any], name: str) -> tuple[str, dict[str, dict[str, Any]]]:
+    """The declared tool behind a listed name and the operations (tables) that name answers."""
+    alias = build["LEGACY"].get(name)
+    split = build.get("SPLIT", {}).get(name)
+    declared = alias["tool"] if alias else split["tool"] if split else build["NAMES"][name]
+    ops: dict[str, dict[str, Any]] = build["TOOLS"][declared]["operations"]
+    keep = [alias["operation"]] if alias else split["operations"] if split else list(ops)
+    return declared, {op: ops[op] for op in keep}
+
+
+def _declared_operations() -> dict[str, list[str]]:
+    """Each master tool's operations as tools.yaml declares them (every client's superset)."""
+    tools = yaml.safe_load((ROOT / "tools.yaml").read_text(encoding="utf-8"))["tools"]
+    return {name: list(t["operations"]) for name, t in tools.items() if "operations" in t}
+
+
+def plan_hints(client: str) -> Job:
+    """A plain tools/list whose readOnlyHints must match what each listed name answers."""
+    folder = GENERATED / "clients" / client
+    build = runpy.run_path(str(folder / "build.py"))
+    listed = json.loads((folder / "tools_list.json").read_text())["tools"]
+    expected = {
+        e["name"]: all(t["effect"] == "read" for t in _answers(build, e["name"])[1].values())
+        for e in listed
+    }
+    return Job(client, "tools/list hints", ("--method", "tools/list"), hints=expected)
+
+
 def plan_calls(client: str, sandbox: Path) -> list[Job]:
-    """One tools/call per tool listed for `client`, derived from its build."""
+    """One tools/call per tool listed for `client`, derived from its build; for each split read
+    tool, one call of a write operation that must be refused."""
     folder = GENERATED / "clients" / client
     build = runpy.run_path(str(folder / "build.py"))
     listed = json.loads((folder / "tools_list.json").read_text())["tools"]
     jobs = []
+    declared_ops = _declared_operations()
     for entry in listed:
         name, schema = entry["name"], entry["inputSchema"]
         alias = build["LEGACY"].get(name)
-        if alias is not None:
-            declared, op = alias["tool"], alias["operation"]
-        else:
-            declared = build["NAMES"][name]
-            op = None
+        split = build.get("SPLIT", {}).get(name)
+        declared, answers = _answers(build, name)
+        op = alias["operation"] if alias else None
         table = build["TOOLS"][declared]
         master = table["kind"] == "master"
         if op is None:
-            op = _choose(table["operations"]) if master else next(iter(table["operations"]))
+            op = _choose(answers) if master else next(iter(answers))
         props = dict(schema.get("properties", {}))
         for branch in schema.get("oneOf", []):  # union dialect: this operation's branch
             if branch.get("properties", {}).get("operation", {}).get("const") == op:
@@ -182,7 +227,20 @@ def plan_calls(client: str, sandbox: Path) -> list[Job]:
             args[key] = _fill(value, sandbox)
         argv = ("--method", "tools/call", "--tool-name", name, "--tool-args-json", json.dumps(args))
         label = f"{name}" + (f" {op}" if master and alias is None else "")
-        jobs.append(Job(client, label, argv, may_tool_error=alias is not None))
+        writes = split is not None and answers[op]["effect"] != "read"
+        jobs.append(Job(client, label, argv, may_tool_error=alias is not None or writes))
+        others = [o for o in declared_ops.get(declared, ()) if o not in answers]
+        if master and alias is None and others:
+            args = {"operation": others[0]}
+            argv = (
+                "--method",
+                "tools/call",
+                "--tool-name",
+                name,
+                "--tool-args-json",
+                json.dumps(args),
+            )
+            jobs.append(Job(client, f"{name} {others[0]} (refused)", argv, refusal=True))
     return jobs
 
 
@@ -213,6 +271,14 @@ def _run(job: Job, env: dict[str, str], home: Path) -> Result:
         return Result(job, False, f"timed out after {CALL_TIMEOUT} s", CALL_TIMEOUT)
     took = time.perf_counter() - start
     out, err = proc.stdout, proc.stderr
+    if job.hints is not None:
+        return _check_hints(job, proc.returncode, out, took)
+    if job.refusal:
+        refused = proc.returncode != 0 and "valid operations" in out + err
+        why = (
+            "refused, naming its operations" if refused else f"not refused (exit {proc.returncode})"
+        )
+        return Result(job, refused, why, took, detail="" if refused else (err or out)[-3000:])
     if job.strict_list:
         warnings = err.count("Warning: tool ")
         if proc.returncode == 0 and warnings == 0:
@@ -232,6 +298,20 @@ def _run(job: Job, env: dict[str, str], home: Path) -> Result:
             return Result(job, True, f"tool error: {text[:100]}", took)
         return Result(job, False, "isError result", took, detail=text)
     return Result(job, False, f"exit {proc.returncode}", took, detail=(err or out)[-3000:])
+
+
+def _check_hints(job: Job, code: int, stdout: str, took: float) -> Result:
+    assert job.hints is not None
+    try:
+        tools = json.loads(stdout)["result"]["tools"]
+    except (ValueError, KeyError, TypeError):
+        return Result(job, False, f"exit {code}, no tool list", took, detail=stdout[-3000:])
+    got = {t["name"]: bool(t.get("annotations", {}).get("readOnlyHint")) for t in tools}
+    wrong = sorted(n for n, want in job.hints.items() if got.get(n) != want)
+    if wrong:
+        return Result(job, False, f"readOnlyHint misstated for {', '.join(wrong)}", took)
+    reads = sum(job.hints.values())
+    return Result(job, True, f"ok, {reads} of {len(got)} listed read-only, as declared", took)
 
 
 def _result_text(stdout: str) -> str:
@@ -259,7 +339,8 @@ def run(jobs_in_parallel: int = 2, only: list[str] | None = None) -> bool:
             listing = Job(
                 client, "tools/list --strict", ("--method", "tools/list"), strict_list=True
             )
-            work += [(job, env, home) for job in [listing, *plan_calls(client, sandbox)]]
+            jobs = [listing, plan_hints(client), *plan_calls(client, sandbox)]
+            work += [(job, env, home) for job in jobs]
         say(f"inspector: {len(work)} runs for {', '.join(names)} ({jobs_in_parallel} at a time)")
         results = _pool(work, jobs_in_parallel, lambda r, n: _progress(r, n, len(work)))
     return _summary(results, names)
@@ -289,7 +370,7 @@ def _progress(r: Result, n: int, total: int) -> None:
 def _summary(results: list[Result], names: list[str]) -> bool:
     for client in names:
         mine = [r for r in results if r.job.client == client]
-        calls = [r for r in mine if not r.job.strict_list]
+        calls = [r for r in mine if not r.job.strict_list and r.job.hints is None]
         listing = next(r for r in mine if r.job.strict_list)
         tool_errors = sum(1 for r in calls if r.ok and r.outcome.startswith("tool error"))
         failed = [r for r in mine if not r.ok]

@@ -183,6 +183,15 @@ def _other_tool_invalidates(op: Operation, selected: set[str]) -> dict[str, Any]
     return {"invalidates_tools": others} if others else {}
 
 
+def _split_table(build: ClientBuild) -> dict[str, Any]:
+    """Split tool name -> {"tool": declared tool, "operations": the operations it answers}."""
+    return {
+        e.name: {"tool": e.tool, "operations": list(e.operations)}
+        for e in build.exposed
+        if e.operations
+    }
+
+
 def _aliases_table(build: ClientBuild) -> list[tuple[PyIdent, str, Any]]:
     """ALIASES (old tool name -> tool, sunset, listed), only in builds whose tools have any."""
     listed = build.profile.legacy == "list"
@@ -251,7 +260,7 @@ def build_view(catalog: Catalog, build: ClientBuild) -> BuildView:
                 "name": server.name,
                 "version": server.version,
                 "title": server.title,
-                "instructions": server.instructions,
+                "instructions": profile.server_instructions(server.instructions),
             },
         ),
         (to_py_ident("DIALECT"), "str", profile.dialect),
@@ -283,4 +292,7 @@ def build_view(catalog: Catalog, build: ClientBuild) -> BuildView:
         (to_py_ident("LEGACY"), "dict[str, dict[str, Any]]", legacy),
         *_aliases_table(build),
     ]
+    split = _split_table(build)
+    if split:  # only builds that split carry the table, so other builds stay byte-identical
+        tables.append((to_py_ident("SPLIT"), "dict[str, dict[str, Any]]", split))
     return BuildView(header=HEADER, tables=tuple(tables))

@@ -33,6 +33,7 @@ from .handlers import (
     handler_signatures_fit,
 )
 from .params import required_are_params, schemas_are_valid
+from .selection import operation_selections_resolve
 from .wire import legacy_sets_fit, param_rules_valid, py_names_usable
 
 __all__ = ["RULES", "Rule", "run"]
@@ -268,10 +269,13 @@ def client_renames_fit(ctx: Context) -> Iterator[Diagnostic]:
                     hint(name, tools, "rename a declared tool"),
                 )
                 continue
-            selected = ir.is_selected(
+            by_op = any(str(o).startswith(name + ".") for o in select.get("operations") or ())
+            selected = by_op or ir.is_selected(
                 name,
                 tool.tags,
-                select_tools=tuple(select["tools"]) if "tools" in select else None,
+                select_tools=tuple(select.get("tools") or ())
+                if "tools" in select or "operations" in select
+                else None,
                 select_tags=tuple(select["tags"]) if "tags" in select else None,
                 exclude_tools=tuple(exclude.get("tools") or ()),
                 exclude_tags=tuple(exclude.get("tags") or ()),
@@ -385,6 +389,12 @@ RULES: tuple[Rule, ...] = (
         "selections-resolve",
         "client select/exclude name declared tools and tags",
         selections_resolve,
+    ),
+    Rule(
+        "E022",
+        "operation-selections-resolve",
+        "client select/exclude operations name operations of master tools",
+        operation_selections_resolve,
     ),
     Rule("E023", "cache-only-on-reads", "only read operations are cached", cache_only_on_reads),
     Rule("E024", "required-are-params", "required names declared parameters", required_are_params),

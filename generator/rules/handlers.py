@@ -6,7 +6,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Iterator
 
-from ..diagnostics import Diagnostic, error
+from ..diagnostics import Diagnostic, did_you_mean, error
 from ..ir import py_name_problem
 from ..lower import (
     HandlerRef,
@@ -16,7 +16,7 @@ from ..lower import (
     signature,
     usable_function_name,
 )
-from .context import Context, hint, op_label
+from .context import Context, op_label
 from .wire import param_py_names
 
 
@@ -62,7 +62,22 @@ def handler_modules_local(ctx: Context) -> Iterator[Diagnostic]:
         )
 
 
+def suggest_function(function: str, operation: str, unused: list[str]) -> str | None:
+    """The unused function most like the missing one: first one whose name holds the wanted
+    name or the operation's as a word (`read` -> `read_issue`), else the closest spelling."""
+    for word in dict.fromkeys((function, operation)):
+        holding = [n for n in unused if word in n.split("_") or n.startswith(word)]
+        if holding:
+            return min(holding, key=lambda n: (len(n), n))
+    return did_you_mean(function, unused) or did_you_mean(operation, unused)
+
+
 def handler_functions_exist(ctx: Context) -> Iterator[Diagnostic]:
+    used = {
+        (ref.module, ref.function)
+        for _, _, ref in _handlers(ctx)
+        if ref is not None and ctx.imports.function(ref) is not None
+    }
     for _, op, ref in _handlers(ctx):
         if ref is None or isinstance(ctx.imports.module(ref.module), str):
             continue
@@ -79,12 +94,19 @@ def handler_functions_exist(ctx: Context) -> Iterator[Diagnostic]:
         module = ctx.imports.module(ref.module)
         obj = ctx.imports.function(ref)
         if obj is None:
-            names = [n for n in dir(module) if not n.startswith("_")]
+            names = [
+                n
+                for n in dir(module)
+                if not n.startswith("_")
+                and inspect.isfunction(getattr(module, n, None))
+                and (ref.module, n) not in used
+            ]
+            found = suggest_function(ref.function, op.name, names)
             yield error(
                 span,
                 "E041",
                 f'module "{ref.module}" has no function "{ref.function}" for {op_label(op)}',
-                hint(ref.function, names, f'define "{ref.function}" there'),
+                f'did you mean "{found}"' if found else f'define "{ref.function}" there',
             )
         elif not callable(obj):
             yield error(

@@ -17,6 +17,10 @@ pytestmark = pytest.mark.slow
 
 ALL = '"claude-code", "cursor", "mobile", "windsurf"'
 NOT_MOBILE = '"claude-code", "cursor", "windsurf"'
+# the read_only client "reviewer" sees the read operations only
+EVERY = '"claude-code", "cursor", "mobile", "reviewer", "windsurf"'
+READS_NOT_MOBILE = '"claude-code", "cursor", "reviewer", "windsurf"'
+READS_NOT_CURSOR = '"claude-code", "mobile", "reviewer", "windsurf"'
 NOT_CURSOR = '"claude-code", "mobile", "windsurf"'
 
 CATALOG = (ROOT / "tools.yaml").read_text(encoding="utf-8")
@@ -42,14 +46,14 @@ BREAKING = [
         ),
         "PARAM_REQUIRED_ADDED",
         r"tools\.yaml:938:7",
-        NOT_CURSOR,
+        READS_NOT_CURSOR,
         id="required-param-added",
     ),
     pytest.param(
         (', {name: get_task, rename: {id: task_id}, sunset: "2027-06-30"}', ""),
         "LEGACY_NAME_REMOVED",
         r"tools\.lock:\d+:\d+",
-        NOT_MOBILE,
+        READS_NOT_MOBILE,
         id="legacy-name-removed-before-sunset",
     ),
     pytest.param(
@@ -117,7 +121,7 @@ def test_renaming_the_master_tool_without_an_alias_fails(tmp_path: Path) -> None
     assert run.returncode == 1
     assert re.search(
         r'tools\.yaml:28:3: error\[E060\]: TOOL_NAME_CHANGED: tool "bmad_task" now answers only '
-        rf'as "bmad_tasks" \(clients {ALL}\) — declare "bmad_task" in the aliases of tool '
+        rf'as "bmad_tasks" \(clients {EVERY}\) — declare "bmad_task" in the aliases of tool '
         r'"bmad_tasks"',
         run.stderr,
     ), run.stderr

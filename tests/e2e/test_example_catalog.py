@@ -393,8 +393,14 @@ def _legacy_names(entry: dict[str, Any]) -> list[str]:
     return [x if isinstance(x, str) else x["name"] for x in entry.get("legacy") or []]
 
 
+def _effects(entry: dict[str, Any]) -> list[str]:
+    ops = entry.get("operations") or {"": entry}
+    return [op.get("effect", "write") for op in ops.values()]
+
+
 def expected_names(client: str) -> set[str]:
-    """The tool names clients/<client>.yaml selects from tools.yaml, renamed, legacy listed."""
+    """The tool names clients/<client>.yaml selects from tools.yaml, renamed, split by effect,
+    legacy listed."""
     catalog = yaml.safe_load((ROOT / "tools.yaml").read_text())["tools"]
     cfg = yaml.safe_load((ROOT / "clients" / f"{client}.yaml").read_text())
     select, exclude = cfg.get("select") or {}, cfg.get("exclude") or {}
@@ -403,8 +409,19 @@ def expected_names(client: str) -> set[str]:
     if "tools" in select:
         assert set(select["tools"]) <= set(catalog), f"{client} selects unknown tools"
     chosen = [n for n in chosen if not set(exclude.get("tags", [])) & set(catalog[n]["tags"])]
-    names = {(cfg.get("rename") or {}).get(n, n) for n in chosen}
+    if cfg.get("read_only"):
+        chosen = [n for n in chosen if "read" in _effects(catalog[n])]
+    names: set[str] = set()
+    for n in chosen:
+        visible = (cfg.get("rename") or {}).get(n, n)
+        effects = {e == "read" for e in _effects(catalog[n])}
+        mixed = "operations" in catalog[n] and effects == {True, False}
+        if cfg.get("split") == "effect" and mixed and not cfg.get("read_only"):
+            names.update({visible + "_read", visible + "_write"})
+        else:
+            names.add(visible)
     if cfg.get("legacy") == "list":
+        assert not cfg.get("read_only"), "rules this test reads"
         for n in chosen:
             names.update(_legacy_names(catalog[n]))
             for op in (catalog[n].get("operations") or {}).values():
@@ -423,8 +440,10 @@ async def test_client_lists_exactly_its_tools(client: str, tmp_path: Path) -> No
     assert listed == [t["name"] for t in built["tools"]]
     assert len(listed) == len(set(listed))
     assert set(listed) == expected_names(client)
-    if client == "claude-code":
-        assert set(listed) == set(TOOLS) and len(listed) == 13
+    if client == "claude-code":  # split: effect, the 7 master tools that mix reads and writes
+        assert len(listed) == 20 and {"bmad_task_read", "bmad_task_write"} <= set(listed)
+    if client == "reviewer":  # read_only: the 12 tools that have a read operation
+        assert len(listed) == 12 and "memory_add" not in listed
     if client == "cursor":
         assert len(listed) == 8
     if client == "mobile":

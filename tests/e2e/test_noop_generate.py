@@ -86,3 +86,11 @@ def test_another_toolc_version_or_no_cache_runs_everything(project: Path) -> Non
     assert json.loads(path.read_text())["toolc"] != "0.0.0-older" and _noop(project)
     (project / ".toolc" / "generate-state.json").unlink()
     assert not _noop(project) and _noop(project)
+
+
+def test_warnings_are_shown_again_by_a_noop_run(project: Path) -> None:
+    # the scaffold's master tool mixes reads and writes and its clients do not split: W005
+    full = _toolc("generate", "--root", str(project))
+    again = _toolc("generate", "--root", str(project))
+    assert UNCHANGED in again.stderr and "warning[W005]" in again.stderr, again.stderr
+    assert full.stdout == again.stdout

@@ -6,6 +6,7 @@ Handlers keep their data in SQLite; each test points TOOLC_BMAD_DB at a temporar
 from __future__ import annotations
 
 import json
+import runpy
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,10 @@ def _legacy_mode(client: str) -> str:
     return "accept"
 
 
+def _load_tables(client: str) -> dict[str, Any]:
+    return runpy.run_path(str(GENERATED / "clients" / client / "build.py"))
+
+
 def _dump(result: types.CallToolResult) -> Any:
     return result.model_dump(exclude={"meta"})
 
@@ -48,6 +53,13 @@ async def test_real_build(client: str, mode: str, tmp_path: Path) -> None:
         got = [t.model_dump(by_alias=True, exclude_none=True, mode="json") for t in listed.tools]
         assert got == expected["tools"]
 
+        if "add" not in _load_tables(client)["TOOLS"]["bmad_task"]["operations"]:  # read_only
+            refused = await c.call_tool("bmad_task", {"operation": "add", "title": "from e2e"})
+            assert refused.is_error  # SEP-1303: a tool execution error the model can correct
+            assert "is not available to this client" in refused.content[0].text  # type: ignore[union-attr]
+            listed_tasks = await c.call_tool("bmad_task", {"operation": "list"})
+            assert not listed_tasks.is_error, listed_tasks.content
+            return
         added = await c.call_tool("bmad_task", {"operation": "add", "title": "from e2e"})
         assert not added.is_error, added.content
         task_id = added.structured_content["task_id"]  # type: ignore[index]

@@ -35,7 +35,8 @@ def test_every_listed_tool_gets_one_call_with_schema_valid_arguments(tmp_path: P
             (ROOT / "generated" / "clients" / client / "tools_list.json").read_text()
         )
         schemas = {t["name"]: t["inputSchema"] for t in listed["tools"]}
-        jobs = inspector.plan_calls(client, tmp_path)
+        # calls that must be refused (an operation the name does not answer) are not schema-valid
+        jobs = [job for job in inspector.plan_calls(client, tmp_path) if not job.refusal]
         assert sorted(job.argv[3] for job in jobs) == sorted(schemas), client
         for job in jobs:
             args = json.loads(job.argv[5])

@@ -13,6 +13,14 @@ def get(note_id: str) -> dict[str, Any]:
     return {"note_id": note_id}
 
 
+def create(text: str) -> dict[str, Any]:
+    return {"text": text}
+
+
+def read_note(note_id: str) -> dict[str, Any]:
+    return {"note_id": note_id}
+
+
 def search(query: str) -> dict[str, Any]:
     return {"query": query}
 

@@ -24,6 +24,7 @@ from jsonschema import Draft202012Validator
 from toolc.generator import build
 from toolc.generator.ir import ClientBuild, Operation, Tool
 from toolc.generator.listing import legacy_entry, tool_entry
+from toolc.generator.param_keys import renamed_tool
 from toolc.runtime.validation import InvalidArguments, validate
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -138,24 +139,35 @@ class Entry:
 
 
 def _entries(builds: tuple[ClientBuild, ...], *, strict: bool = False) -> list[Entry]:
-    """Every (listed entry, operation) pair; `strict`: as if each client set strict_schema."""
+    """Every (listed entry, operation) pair; `strict`: as if each client set strict_schema.
+
+    As listed: the build's own entry (a split half lists only its operations, a param_rule
+    client its own keys); under `strict`, the entry rebuilt with strict_schema."""
     out: list[Entry] = []
     for b in builds:
         profile = replace(b.profile, strict_schema=True) if strict else b.profile
         tools = {t.name: t for t in b.tools}
         for e in b.exposed:
             tool = tools[e.tool]
+            keys = {declared: shown for shown, declared in e.param_keys}
             if e.legacy is not None and e.operation is not None:
                 op = next(o for o in tool.operations if o.name == e.operation)
-                listed = legacy_entry(tool, e.name, op, e.legacy, profile, {})
-                old = {new: old for old, new in e.legacy.rename}
+                listed = e.definition
+                if strict:
+                    listed = legacy_entry(tool, e.name, op, e.legacy, profile, {}, keys)
+                old = {new: keys.get(old, old) for old, new in e.legacy.rename}
+                old |= {k: v for k, v in keys.items() if k not in old}
                 out.append(Entry(profile.name, listed, tool, op, old, profile.strict_schema))
-            else:  # the tool under its visible name, or a tool alias (its entry, renamed)
-                listed = tool_entry(tool, e.name, profile, {})
-                out += [
-                    Entry(profile.name, listed, tool, op, {}, profile.strict_schema)
-                    for op in tool.operations
-                ]
+                continue
+            # the tool under its visible name, a split half, or a tool alias (its entry, renamed)
+            ops = tuple(o for o in tool.operations if not e.operations or o.name in e.operations)
+            part = replace(tool, operations=ops)
+            listed = e.definition
+            if strict:
+                listed = tool_entry(renamed_tool(part, keys), e.name, profile, {})
+            out += [
+                Entry(profile.name, listed, part, op, keys, profile.strict_schema) for op in ops
+            ]
     return out
 
 
@@ -195,7 +207,8 @@ def _disagreements(entries: list[Entry]) -> tuple[list[str], int, int]:
 
 def test_every_operation_of_every_client_is_covered(builds: tuple[ClientBuild, ...]) -> None:
     entries = _entries(builds)
-    assert {e.client for e in entries} == {"claude-code", "cursor", "mobile", "windsurf"}
+    assert {e.client for e in entries} == {b.profile.name for b in builds}
+    assert len(builds) >= 5  # claude-code (split, param_rule), cursor, mobile, reviewer, windsurf
     for b in builds:  # every operation of every selected tool, in every client
         ops = {(e.tool.name, e.op.name) for e in entries if e.client == b.profile.name}
         assert ops == {(t.name, o.name) for t in b.tools for o in t.operations}

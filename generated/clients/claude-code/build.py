@@ -1230,3 +1230,25 @@ LEGACY: Final[dict[str, dict[str, Any]]] = {
         "listed": False,
     },
 }
+SPLIT: Final[dict[str, dict[str, Any]]] = {
+    "bmad_task_read": {"tool": "bmad_task", "operations": ["get", "list", "search"]},
+    "bmad_task_write": {"tool": "bmad_task", "operations": ["add", "update", "delete"]},
+    "bmad_plan_read": {"tool": "bmad_plan", "operations": ["get", "list"]},
+    "bmad_plan_write": {
+        "tool": "bmad_plan",
+        "operations": ["create", "update", "validate", "execute"],
+    },
+    "bmad_doc_read": {"tool": "bmad_doc", "operations": ["get", "list"]},
+    "bmad_doc_write": {"tool": "bmad_doc", "operations": ["create", "update", "approve", "reject"]},
+    "bmad_workflow_read": {"tool": "bmad_workflow", "operations": ["get", "list", "status"]},
+    "bmad_workflow_write": {"tool": "bmad_workflow", "operations": ["start", "next", "execute"]},
+    "bmad_hil_read": {"tool": "bmad_hil", "operations": ["status"]},
+    "bmad_hil_write": {
+        "tool": "bmad_hil",
+        "operations": ["start_session", "continue_session", "end_session"],
+    },
+    "bmad_git_read": {"tool": "bmad_git", "operations": ["validate_changes", "get_history"]},
+    "bmad_git_write": {"tool": "bmad_git", "operations": ["commit_changes", "push_changes"]},
+    "bmad_expansion_read": {"tool": "bmad_expansion", "operations": ["list"]},
+    "bmad_expansion_write": {"tool": "bmad_expansion", "operations": ["install", "enable"]},
+}
