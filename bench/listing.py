@@ -1,36 +1,41 @@
 """`make bench`, bytes part: toolc's tools/list against listings it did not write.
 
-    python bench/listing.py [--project DIR]   # the figures alone, as JSON (cheap)
+    python bench/listing.py   # the figures alone, as JSON (about 15 s: one toolc generate)
 
-- Bench catalog (the 13 tools `claude-code` lists): toolc's compact listing against the
-  hand-written one (bench/handwritten.py) and, when `make bench` ran it, FastMCP's listing as
-  served over the wire; whole listings and listings without `outputSchema` (what a model reads
-  when its host passes only name, description and input schema).
-- Example catalog: each client's listing in `generated/` against the same client's listing
-  before the compact listing (commit 861afe2, measured with the same payload rule).
+- Bench catalog: bench/catalog51.py, 51 master tools written for the bench (an `operation` enum,
+  typed parameters, every operation taking the same parameters), compiled by `toolc generate`
+  with a flat client at the default `describe: compact`, against the listing a careful engineer
+  writes by hand for the same tools (bench/handwritten51.py) and FastMCP's listing of the same
+  functions (bench/fastmcp51.py; when fastmcp is installed, as in make bench's environment).
+  Whole listings, with hints, and inputs only (name, description, input schema: what a host
+  passes to the model).
+- Example catalog: each client's listing in `generated/` against the same client's listing at
+  commit ccb79a7 (before the compact listing), measured by the same rule.
 
 Bytes are the compact JSON of the `tools` array (sorted keys, UTF-8; `max_list_bytes` counts the
-same plus the 10 bytes of `{"tools":}`), as the bench's wire figures do; tokens are o200k_base
-estimates (toolc.generator.tokens).
+same plus the 10 bytes of `{"tools":}`); tokens are o200k_base estimates (toolc.generator.tokens).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 HERE = Path(__file__).resolve().parent
 
-# The example catalog's listings before this change (861afe2's generated/), measured like the
+# The example catalog's listings at ccb79a7 (main before the compact listing), measured like the
 # rest of this module (the compact `tools` array): bytes, o200k_base tokens.
 BEFORE = {
-    "claude-code": (40360, 9917),
+    "claude-code": (46449, 11481),
     "cursor": (31325, 7762),
     "mobile": (12654, 3159),
+    "reviewer": (25646, 6277),
     "windsurf": (145850, 36276),
 }
 BENCH_RATIO = 1.05  # toolc's compact listing ≤ this × the hand-written listing's bytes
@@ -42,7 +47,8 @@ def _compact(tools: list[Any]) -> str:
 
 
 def _inputs_only(tools: list[Any]) -> list[Any]:
-    return [{k: v for k, v in t.items() if k != "outputSchema"} for t in tools]
+    keep = ("name", "description", "inputSchema")
+    return [{k: v for k, v in t.items() if k in keep} for t in tools]
 
 
 def size(tools: list[Any]) -> dict[str, int]:
@@ -52,18 +58,37 @@ def size(tools: list[Any]) -> dict[str, int]:
     return {
         "bytes": len(text.encode()),
         "tokens": count_tokens(text),
-        "bytes_no_output": len(inputs.encode()),
-        "tokens_no_output": count_tokens(inputs),
+        "bytes_inputs": len(inputs.encode()),
+        "tokens_inputs": count_tokens(inputs),
     }
 
 
-def figures(project: Path, client: str = "claude-code") -> dict[str, Any]:
+def toolc_listing(out: Path) -> list[Any]:
+    """The bench catalog compiled by `toolc generate` in `out` (a fresh project)."""
+    import catalog51
+
+    catalog51.project(out)
+    toolc = [sys.executable, "-m", "toolc", "generate", "--root", str(out), "--quiet"]
+    subprocess.run(toolc, check=True, capture_output=True, cwd=ROOT, timeout=300)
+    listed = json.loads((out / "generated/clients/bench/tools_list.json").read_text())
+    tools: list[Any] = listed["tools"]
+    return tools
+
+
+def figures(work: Path | None = None) -> dict[str, Any]:
     """Sizes of the bench catalog's listings and of the example catalog's clients."""
     sys.path.insert(0, str(HERE))
-    import handwritten
+    import fastmcp51
+    import handwritten51
 
-    built = json.loads((project / "generated/clients" / client / "tools_list.json").read_text())
-    bench = {"toolc": size(built["tools"]), "handwritten": size(handwritten.listing()["tools"])}
+    work = work or Path(tempfile.mkdtemp(prefix="toolc-list-"))
+    bench = {
+        "toolc": size(toolc_listing(work / "bench51")),
+        "handwritten": size(handwritten51.listing()["tools"]),
+    }
+    fast = fastmcp51.listing()
+    if fast is not None:
+        bench["fastmcp"] = size(fast["tools"])
     example: dict[str, Any] = {}
     for folder in sorted((ROOT / "generated/clients").iterdir()):
         tools = json.loads((folder / "tools_list.json").read_text())["tools"]
@@ -96,40 +121,38 @@ def targets(fig: dict[str, Any]) -> list[tuple[str, float, float, str]]:
     return rows
 
 
-def markdown(fig: dict[str, Any], wire: dict[str, dict[str, int]]) -> list[str]:
-    """The report's "tools/list size" section; `wire`: bytes each server listed, if measured."""
+def markdown(fig: dict[str, Any]) -> list[str]:
+    """The report's "tools/list size" section."""
     bench = fig["bench"]
     hand = bench["handwritten"]
 
-    def cells(key: str, value: float) -> str:
-        return f"{value:,.0f} ({value / hand[key]:.2f}×)" if hand[key] else f"{value:,.0f}"
+    def cells(row: dict[str, int], key: str) -> str:
+        return f"{row[key]:,} ({row[key] / hand[key]:.2f}×)"
 
     lines = [
         "## tools/list size",
         "",
-        "Bench catalog (13 tools): toolc's compact listing against a listing written by hand for",
-        "the same tools (bench/handwritten.py: shared parameter constants, an operation enum,",
-        "a sentence per operation, the hints a host acts on; results declared from the catalog's",
-        "`returns`, repeated where used). Ratio to the hand-written listing in parentheses. Tokens",
-        "are o200k_base estimates. *Without outputSchema* is what a model reads when its host",
-        "passes only name, description and input schema to the model.",
+        "Bench catalog (bench/catalog51.py: 51 master tools, an `operation` enum, typed",
+        "parameters, every operation taking the same parameters): toolc's listing (flat client,",
+        "default `describe: compact`) against the listing written by hand for the same tools",
+        "(bench/handwritten51.py: names, descriptions, operation enum, typed parameters, the",
+        "hints a host acts on) and FastMCP's listing of the same functions (bench/fastmcp51.py).",
+        "Ratio to the hand-written listing in parentheses; tokens are o200k_base estimates.",
+        "*Inputs only* keeps name, description and inputSchema (what a host passes to a model).",
         "",
-        "| listing | bytes | tokens | bytes without outputSchema | tokens without outputSchema |",
+        "| listing | bytes | tokens | bytes, inputs only | tokens, inputs only |",
         "| --- | ---: | ---: | ---: | ---: |",
     ]
     for name, row in bench.items():
         lines.append(
-            f"| {name} | {cells('bytes', row['bytes'])} | {cells('tokens', row['tokens'])} | "
-            f"{cells('bytes_no_output', row['bytes_no_output'])} | "
-            f"{cells('tokens_no_output', row['tokens_no_output'])} |"
+            f"| {name} | {cells(row, 'bytes')} | {cells(row, 'tokens')} | "
+            f"{cells(row, 'bytes_inputs')} | {cells(row, 'tokens_inputs')} |"
         )
-    if "fastmcp" in wire:
-        fast = wire["fastmcp"]["tools"]
-        lines.append(f"| fastmcp (as served) | {cells('bytes', fast)} | - | - | - |")
     lines += [
         "",
         "Example catalog, each client's listing (`toolc generate`'s table) against the same",
-        "client's listing before the compact listing (commit 861afe2):",
+        "client's listing before the compact listing (commit ccb79a7). claude-code and reviewer",
+        "set `output_schema: false` (Claude's tool definitions have no output schema):",
         "",
         "| client | bytes | before | smaller by | tokens | before |",
         "| --- | ---: | ---: | ---: | ---: | ---: |",
@@ -145,20 +168,9 @@ def markdown(fig: dict[str, Any], wire: dict[str, dict[str, int]]) -> list[str]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--project", type=Path, help="a bench project (default: write one)")
-    args = parser.parse_args()
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
     sys.path[:0] = [str(ROOT), str(HERE)]
-    project = args.project
-    if project is None:
-        import tempfile
-
-        import measure
-        import project as bench_project
-
-        project = bench_project.write_project(Path(tempfile.mkdtemp(prefix="toolc-list-")) / "b")
-        measure.run_generate(project)
-    fig = figures(project)
+    fig = figures()
     print(json.dumps(fig, indent=2))
     for name, value, limit, op in targets(fig):
         met = value <= limit if op == "le" else value >= limit

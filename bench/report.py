@@ -182,7 +182,7 @@ def markdown(s: dict[str, Any], meta: dict[str, Any], plan: Any) -> str:
         f"  so ≥ {n / 32 * 0.01:.2f} s by design) and queues the rest; the peers run all at once.",
         "- Peak RSS: VmHWM of the server process after the concurrent burst (max over rounds).",
         "",
-        *listing.markdown(s["listing"], s["list_bytes"]),
+        *listing.markdown(s["listing"]),
         "## In-process cost of one call",
         "",
         "The same call made inside one process, without any transport: µs per call, median over",

@@ -139,7 +139,11 @@ async def run(plan: Plan, with_fastmcp: bool, tmp: Path) -> Results:
     log("tools/list bytes: " + ", ".join(f"{k} {v['tools']}" for k, v in res.list_bytes.items()))
     import listing
 
-    res.listing = listing.figures(proj)
+    res.listing = listing.figures(tmp)
+    log(
+        "tools/list bytes, bench catalog: "
+        + ", ".join(f"{k} {v['bytes']}" for k, v in res.listing["bench"].items())
+    )
 
     await measure.latency(ps, plan.rounds, plan.calls, plan.warmup, res, plan.modes)
     for mode, by in res.latency.items():

@@ -45,7 +45,16 @@ def says_more(op: Operation, tool: Tool) -> bool:
 
 
 def _words(text: str) -> list[str]:
-    return re.findall(r"[a-z0-9]+", text.lower())
+    """Lower-case words, plurals and possessives folded ("tasks", "task's" -> "task")."""
+    return [_stem(w) for w in re.findall(r"[a-z0-9]+", text.lower()) if w != "s"]
+
+
+def _stem(word: str) -> str:
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
 
 
 def operation_guide(tool: Tool, describe: str) -> str:
@@ -58,34 +67,35 @@ def operation_guide(tool: Tool, describe: str) -> str:
       only its required ones and `...` ("the others"), or with none required has no parentheses.
     - `: DESCRIPTION` follows when the description says more than the operation's name
       (`says_more`).
-    `compact` writes no guide at all when no line would say more than the operation's name;
-    `full` writes every operation with its whole parameter list and description; `names` writes
-    no guide (the `operation` enum lists the names, and the runtime's errors name a missing or
-    unknown parameter).
+    `compact` leaves out the lines that would say nothing beyond the operation's name (it takes
+    every parameter, none required: the schema says so), and writes no guide when no line is
+    left; `full` writes every operation with its whole parameter list and description; `names`
+    writes no guide (the `operation` enum lists the names, and the runtime's errors name a
+    missing or unknown parameter).
     """
     if describe == "names" or tool.kind != "master":
         return ""
     every = sorted({p.name for op in tool.operations for p in op.params})
     full = describe == "full"
     lines: list[str] = []
-    rest = bare = False
+    rest = starred = False
     for op in tool.operations:
         if not full and sorted(p.name for p in op.params) == every:
             required = [f"{r}*" for r in op.required]
             rest = rest or bool(required)
-            bare = bare or not required
             sig = f"({', '.join([*required, '...'])})" if required else ""
         else:
             sig = "(" + ", ".join(p.name + ("*" if p.required else "") for p in op.params) + ")"
+        starred = starred or "*" in sig
         line = f"- {op.name}{sig}"
         if op.description and (full or says_more(op, tool)):
             line += ": " + op.description
-        lines.append(line)
-    if all(line == f"- {op.name}" for line, op in zip(lines, tool.operations, strict=True)):
+        if full or line != f"- {op.name}":
+            lines.append(line)
+    if not lines:
         return ""  # every operation takes every parameter, none required, nothing to add
-    notes = ["* required"]  # the header: "Operations (* required; ...):"
+    notes = ["* required"] if starred or full else []
     if rest:
         notes.append("... the others")
-    if bare:
-        notes.append("no (): all, optional")
-    return f"Operations ({'; '.join(notes)}):\n" + "\n".join(lines)
+    header = f"Operations ({'; '.join(notes)}):" if notes else "Operations:"
+    return header + "\n" + "\n".join(lines)

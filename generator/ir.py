@@ -312,6 +312,7 @@ class ClientProfile:
     dialect: Dialect = "flat"
     describe: Describe = "compact"  # operation guidance in a flat master tool's description
     strict_schema: bool = False  # additionalProperties: false on every listed input object
+    output_schema: bool = True  # list outputSchema (the runtime checks results either way)
     name_rule: NameRule = field(default_factory=NameRule)
     rename: tuple[tuple[str, str], ...] = ()  # (declared tool name, client-visible name)
     max_list_bytes: int | None = None

@@ -17,12 +17,17 @@ already implies and nothing twice:
   the description as an operation guide, as much as the client's `describe` asks for
   (`operation_guide`).
 - **Union dialect**: one `oneOf` branch per operation carries its own parameters and required
-  ones, so it needs no guide; a branch's description follows `describe` like a guide line. Its
-  clients validate with a full JSON Schema validator, so the parameter schemas that several
-  branches repeat are written once under `$defs` too.
-- **outputSchema**: repeated subschemas are written once under `$defs` (schema_share). Listed
-  legacy aliases carry none under `describe: compact` or `names`: their description names the
-  master operation, whose result they return and whose entry lists it.
+  ones (`operation` is required once, at the root), so it needs no guide; a branch's description
+  follows `describe` like a guide line. Its clients validate with a full JSON Schema validator,
+  so the parameter schemas that several branches repeat are written once under `$defs` too.
+- **outputSchema**: repeated subschemas are written once under `$defs` (schema_share), and a
+  result schema another one already accepts is left out of the `anyOf` (`_widest`). None with
+  `output_schema: false`. Listed legacy aliases carry none under `describe: compact` or `names`:
+  their description names the master operation, whose result they return and whose entry
+  lists it.
+- **Keywords stated twice** (lengths an anchored pattern implies, a description that repeats
+  its property's name) are left out of every listed schema (schema_trim); `tools.lock`'s
+  contract (`contract_entry`) keeps every keyword.
 """
 
 from __future__ import annotations
@@ -45,6 +50,7 @@ from .ir import (
 from .portable import portable
 from .schema_refs import with_defs
 from .schema_share import share
+from .schema_trim import trim
 
 _ANNOTATION_KEYS = frozenset({"description", "title", "examples", "$comment"})
 
@@ -84,7 +90,8 @@ def output_schema(ops: tuple[Operation, ...]) -> JsonSchema | None:
     """The entry's outputSchema: only when every operation declares `returns`."""
     if not ops or any(op.returns is None for op in ops):
         return None
-    distinct = _distinct(op.returns for op in ops if op.returns is not None)
+    # a result another operation's schema already accepts adds nothing to the union (_widest)
+    distinct = _widest(_distinct(op.returns for op in ops if op.returns is not None))
     if len(distinct) == 1:
         only: JsonSchema = distinct[0]
         return only
@@ -96,9 +103,14 @@ def output_schema(ops: tuple[Operation, ...]) -> JsonSchema | None:
     return {"type": "object", "anyOf": branches}
 
 
-def _listed(schema: JsonSchema, defs: Mapping[str, JsonSchema]) -> JsonValue:
-    """A schema as it goes on the wire: self-contained (schema_refs) and portable (portable)."""
+def _declared(schema: JsonSchema, defs: Mapping[str, JsonSchema]) -> JsonValue:
+    """A schema self-contained (schema_refs) and portable (portable), every keyword kept."""
     return portable(with_defs(schema, defs))
+
+
+def _listed(schema: JsonSchema, defs: Mapping[str, JsonSchema]) -> JsonValue:
+    """A schema as it goes on the wire: `_declared`, without what it states twice (schema_trim)."""
+    return trim(_declared(schema, defs))
 
 
 def _with_hints(entry: dict[str, JsonValue], ops: Iterable[Operation]) -> None:
@@ -133,7 +145,8 @@ def tool_entry(
         description = tool.description
         every_closed = not any(op.additional_params for op in ops)
         branches = [_union_branch(tool, op, profile, each=not every_closed) for op in ops]
-        schema = {"type": "object", "oneOf": branches}
+        # "operation" is required once, at the root: a branch's `const` then decides
+        schema = {"type": "object", "oneOf": branches, "required": ["operation"]}
         if strict and every_closed:
             # closes every branch at once: what the matching branch's `properties` evaluated
             # passes, anything else fails (draft 2020-12, MCP's default dialect)
@@ -149,7 +162,7 @@ def tool_entry(
     # a union-dialect client validates with a full JSON Schema validator: it resolves $ref
     entry["inputSchema"] = share(listed) if "oneOf" in schema else listed
     out = output_schema(ops)
-    if out is not None:
+    if out is not None and profile.output_schema:
         entry["outputSchema"] = share(_listed(out, defs))
     _with_hints(entry, ops)
     _extras(tool, entry)
@@ -184,7 +197,8 @@ def legacy_entry(
         target += f" with {values}"
     description = f"Deprecated: use {target} instead"
     full = profile.describe == "full"
-    description += "." if full or output_schema((op,)) is None else " (same result)."
+    same = not full and profile.output_schema and output_schema((op,)) is not None
+    description += " (same result)." if same else "."
     if old.sunset:
         description += f" Removed after {old.sunset}."
     if op.description:
@@ -206,7 +220,7 @@ def legacy_entry(
     entry["description"] = description
     entry["inputSchema"] = _listed(schema, defs)
     out = output_schema((op,))
-    if out is not None and full:
+    if out is not None and full and profile.output_schema:
         entry["outputSchema"] = share(_listed(out, defs))
     _with_hints(entry, (op,))
     _extras(tool, entry)
@@ -221,13 +235,13 @@ def contract_entry(tool: Tool, op: Operation, defs: Mapping[str, JsonSchema]) ->
     props = {p.name: p.schema for p in op.params}
     entry: dict[str, JsonValue] = {
         "name": op.name,
-        "inputSchema": _listed(
+        "inputSchema": _declared(
             object_schema(props, op.required, strict=True, closed=not op.additional_params), defs
         ),
     }
     out = output_schema((op,))
     if out is not None:
-        entry["outputSchema"] = _listed(out, defs)
+        entry["outputSchema"] = _declared(out, defs)
     entry["annotations"] = split.hints((op,))
     return entry
 
@@ -263,7 +277,8 @@ def _union_branch(tool: Tool, op: Operation, profile: ClientProfile, *, each: bo
     if op.description and (describe == "full" or (describe == "compact" and says_more(op, tool))):
         branch["description"] = op.description
     branch["properties"] = props
-    branch["required"] = ["operation", *op.required]
+    if op.required:
+        branch["required"] = list(op.required)
     if each and profile.strict_schema and not op.additional_params:
         branch["additionalProperties"] = False
     return branch
@@ -309,6 +324,7 @@ _INDEPENDENT = frozenset(
         "minProperties",
         "maxProperties",
         "required",
+        "properties",  # only without additionalProperties / patternProperties (not listed here)
     )
 )
 
@@ -320,7 +336,17 @@ def _accepts_all_of(wide: JsonSchema, narrow: JsonSchema) -> bool:
         return False
     if not set(w) <= _INDEPENDENT or not set(n) <= _INDEPENDENT:
         return False
-    return all(k in n and _text(n[k]) == _text(v) for k, v in w.items())
+    return all(k in n and _looser(k, v, n[k]) for k, v in w.items())
+
+
+def _looser(keyword: str, wide: JsonValue, narrow: JsonValue) -> bool:
+    """Whether `keyword: wide` accepts whatever `keyword: narrow` does: the same value, fewer
+    `required` names, or fewer `properties` with the same schemas (more only add conditions)."""
+    if keyword == "required" and isinstance(wide, list) and isinstance(narrow, list):
+        return set(map(_text, wide)) <= set(map(_text, narrow))
+    if keyword == "properties" and isinstance(wide, dict) and isinstance(narrow, dict):
+        return all(k in narrow and _text(narrow[k]) == _text(v) for k, v in wide.items())
+    return _text(wide) == _text(narrow)
 
 
 def _widest(schemas: list[JsonSchema]) -> list[JsonSchema]:
@@ -330,7 +356,10 @@ def _widest(schemas: list[JsonSchema]) -> list[JsonSchema]:
     return [
         s
         for i, s in enumerate(schemas)
-        if not any(j != i and _accepts_all_of(o, s) for j, o in enumerate(schemas))
+        if not any(
+            j != i and _accepts_all_of(o, s) and (j < i or not _accepts_all_of(s, o))
+            for j, o in enumerate(schemas)
+        )
     ]
 
 

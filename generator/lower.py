@@ -428,6 +428,7 @@ def profile(
         dialect=data.get("dialect", "flat"),
         describe=data.get("describe", "compact"),
         strict_schema=bool(data.get("strict_schema", False)),
+        output_schema=bool(data.get("output_schema", True)),
         name_rule=name_rule,
         rename=tuple((k, v) for k, v in (data.get("rename") or {}).items()),
         max_list_bytes=data.get("max_list_bytes"),

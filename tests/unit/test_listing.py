@@ -9,7 +9,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from tests.unit.ir_samples import catalog, master, op, param, profile, task_tool
-from toolc.generator.guide import operation_guide
+from toolc.generator.guide import operation_guide, says_more
 from toolc.generator.ir import LegacyName, Span
 from toolc.generator.listing import hints, legacy_entry, tool_entry
 from toolc.generator.resolve import resolve
@@ -59,11 +59,14 @@ def test_compact_guide_states_differing_parameters_and_telling_descriptions() ->
         op("bmad_task", "list", (param("task_id", S), param("tag", S))),
     )
     assert operation_guide(t, "compact") == (
-        "Operations (* required; no (): all, optional):\n"
+        "Operations (* required):\n"
         "- get(task_id*)\n"  # "One task by id." says nothing the line does not
-        "- purge(): Delete every done task for good.\n"
-        "- list"
-    )
+        "- purge(): Delete every done task for good."
+    )  # "list" takes every parameter, none required: the schema says it all, no line
+    plural = replace(t.operations[2], description="List the tasks.")
+    assert says_more(plural, t) is False  # "tasks" is the tool's "task"
+    possessive = replace(t.operations[2], description="Check a task's progress.")
+    assert says_more(possessive, t) is True  # "check", "progress": more than the names
 
 
 def test_strict_schema_closes_flat_and_union_schemas() -> None:
