@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+from concurrent.futures import ThreadPoolExecutor
 from typing import Annotated, Any, Literal
 
 from catalog51 import TOOLS, ToolSpec
@@ -79,4 +80,6 @@ def listing() -> dict[str, Any] | None:
         import fastmcp  # noqa: F401
     except ImportError:
         return None
-    return {"tools": asyncio.run(_list())}
+    # its own thread and event loop: make bench calls this from inside its running loop
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return {"tools": pool.submit(asyncio.run, _list()).result(timeout=120)}

@@ -30,13 +30,13 @@ ROOT = Path(__file__).resolve().parents[1]
 HERE = Path(__file__).resolve().parent
 
 # The example catalog's listings at ccb79a7 (main before the compact listing), measured like the
-# rest of this module (the compact `tools` array): bytes, o200k_base tokens.
+# rest of this module (the compact `tools` array): bytes, o200k_base tokens, bytes inputs only.
 BEFORE = {
-    "claude-code": (46449, 11481),
-    "cursor": (31325, 7762),
-    "mobile": (12654, 3159),
-    "reviewer": (25646, 6277),
-    "windsurf": (145850, 36276),
+    "claude-code": (46449, 11481, 20514),
+    "cursor": (31325, 7762, 12620),
+    "mobile": (12654, 3159, 6955),
+    "reviewer": (25646, 6277, 9818),
+    "windsurf": (145850, 36276, 63805),
 }
 BENCH_RATIO = 1.05  # toolc's compact listing ≤ this × the hand-written listing's bytes
 EXAMPLE_CUT = 0.25  # every example client's listing at least this much smaller than before
@@ -97,8 +97,10 @@ def figures(work: Path | None = None) -> dict[str, Any]:
         example[folder.name] = {
             "bytes": now["bytes"],
             "tokens": now["tokens"],
+            "bytes_inputs": now["bytes_inputs"],
             "bytes_before": before[0] if before else None,
             "tokens_before": before[1] if before else None,
+            "bytes_inputs_before": before[2] if before else None,
         }
     return {"bench": bench, "example": example}
 
@@ -152,17 +154,21 @@ def markdown(fig: dict[str, Any]) -> list[str]:
         "",
         "Example catalog, each client's listing (`toolc generate`'s table) against the same",
         "client's listing before the compact listing (commit ccb79a7). claude-code and reviewer",
-        "set `output_schema: false` (Claude's tool definitions have no output schema):",
+        "set `output_schema: false` (Claude's tool definitions have no output schema); most of",
+        "every client's cut is in outputSchemas and annotations, the inputs-only cut is smaller:",
         "",
-        "| client | bytes | before | smaller by | tokens | before |",
-        "| --- | ---: | ---: | ---: | ---: | ---: |",
+        "| client | bytes | before | smaller by | tokens | before | inputs only | before | "
+        "smaller by |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for name, row in fig["example"].items():
-        before = row["bytes_before"]
+        before, inputs = row["bytes_before"], row["bytes_inputs_before"]
         cut = f"{1 - row['bytes'] / before:.0%}" if before else "-"
+        cut_inputs = f"{1 - row['bytes_inputs'] / inputs:.0%}" if inputs else "-"
         lines.append(
             f"| {name} | {row['bytes']:,} | {before or 0:,} | {cut} | {row['tokens']:,} | "
-            f"{row['tokens_before'] or 0:,} |"
+            f"{row['tokens_before'] or 0:,} | {row['bytes_inputs']:,} | {inputs or 0:,} | "
+            f"{cut_inputs} |"
         )
     return [*lines, ""]
 
