@@ -203,6 +203,7 @@ def median(values: list[float]) -> float:
 class Results:
     cold_start: dict[str, list[float]] = field(default_factory=dict)  # s per round
     list_bytes: dict[str, dict[str, int]] = field(default_factory=dict)
+    listing: dict[str, Any] = field(default_factory=dict)  # bench/listing.py figures
     latency: dict[str, dict[str, dict[str, list[float]]]] = field(default_factory=dict)
     concurrent: dict[str, dict[str, list[float]]] = field(default_factory=dict)
     rss: dict[str, list[float]] = field(default_factory=dict)

@@ -62,6 +62,8 @@ def write_project(out: Path, client: str = "claude-code", source: Path = ROOT) -
     profile = yaml.safe_load((source / "clients" / f"{client}.yaml").read_text(encoding="utf-8"))
     # the peers serve one tool per declared master tool, so the bench surface is never split
     profile.pop("split", None)
+    # ... and lists the outputSchemas the peers list (a client validates results against them)
+    profile.pop("output_schema", None)
     text = yaml.safe_dump(profile, sort_keys=False, allow_unicode=True, width=100)
     (out / "clients" / f"{client}.yaml").write_text(text, encoding="utf-8")
     shutil.copyfile(HERE / "handlers_bench.py", out / f"{MODULE}.py")

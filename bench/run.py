@@ -137,6 +137,13 @@ async def run(plan: Plan, with_fastmcp: bool, tmp: Path) -> Results:
     for p in ps:
         res.list_bytes[p.name] = await measure.list_bytes(p)
     log("tools/list bytes: " + ", ".join(f"{k} {v['tools']}" for k, v in res.list_bytes.items()))
+    import listing
+
+    res.listing = listing.figures(tmp)
+    log(
+        "tools/list bytes, bench catalog: "
+        + ", ".join(f"{k} {v['bytes']}" for k, v in res.listing["bench"].items())
+    )
 
     await measure.latency(ps, plan.rounds, plan.calls, plan.warmup, res, plan.modes)
     for mode, by in res.latency.items():

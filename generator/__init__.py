@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # imported on use, so a no-op `generate` (generator/noop.py) 
     from .diagnostics import Diagnostic
     from .emit import OutputFile
     from .ir import Catalog, ClientBuild
+    from .tokens import TokenCache
     from .write import WriteResult
 
 if __name__ != "toolc.generator":
@@ -102,6 +103,19 @@ def _reusable_models(catalog: Catalog, existing: dict[str, str], key: str) -> di
     return reuse
 
 
+def _token_cache(existing: dict[str, str]) -> TokenCache:
+    """Token counts the last manifest recorded, so a no-op run loads no tokenizer."""
+    from .emit.manifest import PATH, parse_manifest
+    from .tokens import TokenCache
+
+    manifest = parse_manifest(existing.get(PATH)) or {}
+    known = manifest.get("list_tokens")
+    ok = isinstance(known, dict) and all(
+        isinstance(k, str) and type(v) is int for k, v in known.items()
+    )
+    return TokenCache(known if ok else None)
+
+
 def build(root: Path, *, check: bool = False, progress: Progress | None = None) -> BuildResult:
     from . import emit, format, lower, noop, resolve, source, validate, write
     from .diagnostics import has_errors, normalize
@@ -130,17 +144,18 @@ def build(root: Path, *, check: bool = False, progress: Progress | None = None) 
     if lowered is None or has_errors(diags):
         return stop()
     catalog, profiles = lowered
+    existing = write.read_tree(root)
+    tokens = _token_cache(existing)
     with clock.stage("resolve"):
         builds: list[ClientBuild] = []
         for profile in sorted(profiles, key=lambda p: p.name):
-            client_build, found = resolve.resolve(catalog, profile)
+            client_build, found = resolve.resolve(catalog, profile, tokens=tokens)
             diags.extend(found)
             if client_build is not None:
                 builds.append(client_build)
     if has_errors(diags):
         return stop(tuple(builds))
 
-    existing = write.read_tree(root)
     first_party = _first_party(catalog)
     fmt_settings = " ".join([format.version(), *format.settings(["generated", *first_party])])
     key = models.models_key(catalog, fmt_settings)
@@ -153,7 +168,8 @@ def build(root: Path, *, check: bool = False, progress: Progress | None = None) 
     with clock.stage("format", f"toolc: formatting {todo} files" if todo else None):
         files = format.format(files, first_party=first_party)
     inputs = _input_hashes(sources)
-    files = (*files, manifest.emit_manifest(files, inputs, key, noop.toolc_version()))
+    toolc = noop.toolc_version()
+    files = (*files, manifest.emit_manifest(files, inputs, key, toolc, tokens.used))
     with clock.stage("compare" if check else "write"):
         written = write.write(root, files, check=check, existing=existing)
     return BuildResult(

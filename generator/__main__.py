@@ -25,6 +25,7 @@ def _row(build: ClientBuild, diagnostics: tuple[Diagnostic, ...] = ()) -> dict[s
     p = build.profile
     over_tools = p.max_tools is not None and build.count > p.max_tools
     over_bytes = p.max_list_bytes is not None and build.list_bytes > p.max_list_bytes
+    over_tokens = p.max_list_tokens is not None and build.list_tokens > p.max_list_tokens
     broken = any(d.is_error and d.span.path == p.path for d in diagnostics)
     return {
         "client": p.name,
@@ -33,7 +34,13 @@ def _row(build: ClientBuild, diagnostics: tuple[Diagnostic, ...] = ()) -> dict[s
         "limit": p.max_tools,
         "bytes": build.list_bytes,
         "budget": p.max_list_bytes,
-        "status": "OVER" if over_tools or over_bytes else "ERROR" if broken else "ok",
+        "tokens": build.list_tokens,
+        "token_budget": p.max_list_tokens,
+        "status": "OVER"
+        if over_tools or over_bytes or over_tokens
+        else "ERROR"
+        if broken
+        else "ok",
     }
 
 
@@ -41,9 +48,25 @@ def table(builds: tuple[ClientBuild, ...], diagnostics: tuple[Diagnostic, ...] =
     return table_of([_row(b, diagnostics) for b in builds])
 
 
+# (heading, _row key): rows are read by key, so a row remembered by an older toolc still prints
+_COLUMNS = (
+    ("client", "client"),
+    ("tools exposed", "exposed"),
+    ("counted", "counted"),
+    ("limit", "limit"),
+    ("tools/list bytes", "bytes"),
+    ("budget", "budget"),
+    ("tokens", "tokens"),
+    ("budget", "token_budget"),
+    ("status", "status"),
+)
+
+
 def table_of(data: list[dict[str, object]]) -> str:
-    heads = ["client", "tools exposed", "counted", "limit", "tools/list bytes", "budget", "status"]
-    rows = [[str(v if v is not None else "-") for v in row.values()] for row in data]
+    heads = [head for head, _ in _COLUMNS]
+    rows = [
+        [str(v if (v := row.get(key)) is not None else "-") for _, key in _COLUMNS] for row in data
+    ]
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(heads)]
 
     def line(cells: list[str]) -> str:

@@ -69,6 +69,7 @@ CODES: dict[str, Code] = {
             "param-rule",
             "a parameter key a client sees breaks that client's `param_rule`",
         ),
+        Code("E035", "max-list-tokens", "a client's tools/list payload exceeds `max_list_tokens`"),
         Code("E040", "handler-module", "a handler module cannot be imported"),
         Code("E041", "handler-function", "a handler function does not exist or is not callable"),
         Code("E042", "handler-signature", "a handler does not accept the declared parameters"),

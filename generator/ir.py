@@ -21,6 +21,7 @@ Effect = Literal["read", "write", "destructive"]
 ToolKind = Literal["master", "plain"]
 LegacyMode = Literal["accept", "list", "refuse"]
 Dialect = Literal["flat", "union"]
+Describe = Literal["full", "compact", "names"]
 Split = Literal["none", "effect"]
 InstructionsMode = Literal["replace", "append"]
 
@@ -381,9 +382,13 @@ class ClientProfile:
     exclude_tags: tuple[str, ...] = ()
     legacy: LegacyMode = "accept"
     dialect: Dialect = "flat"
+    describe: Describe = "compact"  # operation guidance in a flat master tool's description
+    strict_schema: bool = False  # additionalProperties: false on every listed input object
+    output_schema: bool = True  # list outputSchema (the runtime checks results either way)
     name_rule: NameRule = field(default_factory=NameRule)
     rename: tuple[tuple[str, str], ...] = ()  # (declared tool name, client-visible name)
     max_list_bytes: int | None = None
+    max_list_tokens: int | None = None
     param_rule: ParamRule | None = None
     # operation selection: ("tool", "operation") pairs; None: no `select.operations`
     select_operations: tuple[tuple[str, str], ...] | None = None
@@ -399,6 +404,7 @@ class ClientProfile:
     span: Span  # the `client` key's value
     max_tools_span: Span | None = None
     max_list_bytes_span: Span | None = None
+    max_list_tokens_span: Span | None = None
 
     def selects(self, tool: Tool) -> bool:
         """Whether this client's `select` / `exclude` expose `tool` (see `is_selected`)."""
@@ -462,3 +468,4 @@ class ClientBuild:
     exposed: tuple[ExposedTool, ...]  # what tools/list shows, in order
     count: int  # what counts toward max_tools
     list_bytes: int  # bytes of the compact tools/list JSON payload
+    list_tokens: int = 0  # estimated tokens of that payload (generator/tokens.py)

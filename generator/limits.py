@@ -1,4 +1,5 @@
-"""A client's limits: E031 (`max_tools`) and E033 (`max_list_bytes`), with fixes that fit.
+"""A client's limits: E031 (`max_tools`), E033 (`max_list_bytes`) and E035 (`max_list_tokens`),
+with fixes that fit.
 
 E031 stays short on a big catalog: the count, the five largest contributors (a tag or a tool with
 its listed legacy names and split halves), and the cheapest fixes: the smallest tag exclusion that
@@ -28,7 +29,7 @@ def plural(n: int, word: str) -> str:
 
 
 def check_limits(build: ClientBuild) -> list[Diagnostic]:
-    return [*_check_count(build), *_check_bytes(build)]
+    return [*_check_count(build), *_check_bytes(build), *_check_tokens(build)]
 
 
 def _check_count(build: ClientBuild) -> list[Diagnostic]:
@@ -113,5 +114,21 @@ def _check_bytes(build: ClientBuild) -> list[Diagnostic]:
             f"max_list_bytes is {budget}",
             "exclude tools, shorten descriptions or raise max_list_bytes",
             *notes,
+        )
+    ]
+
+
+def _check_tokens(build: ClientBuild) -> list[Diagnostic]:
+    profile = build.profile
+    budget = profile.max_list_tokens
+    if budget is None or build.list_tokens <= budget:
+        return []
+    return [
+        error(
+            profile.max_list_tokens_span or profile.span,
+            "E035",
+            f'client "{profile.name}" gets a tools/list of about {build.list_tokens} tokens, '
+            f"max_list_tokens is {budget}",
+            'exclude tools, use "describe: names", shorten descriptions or raise max_list_tokens',
         )
     ]

@@ -440,9 +440,13 @@ def profile(
         exclude_tags=tuple(exclude.get("tags") or ()),
         legacy=data.get("legacy", "accept"),
         dialect=data.get("dialect", "flat"),
+        describe=data.get("describe", "compact"),
+        strict_schema=bool(data.get("strict_schema", False)),
+        output_schema=bool(data.get("output_schema", True)),
         name_rule=name_rule,
         rename=tuple((k, v) for k, v in (data.get("rename") or {}).items()),
         max_list_bytes=data.get("max_list_bytes"),
+        max_list_tokens=data.get("max_list_tokens"),
         select_operations=(
             operation_refs(select["operations"], op_names or {})
             if select and "operations" in select
@@ -459,6 +463,9 @@ def profile(
         max_list_bytes_span=smap.span(("max_list_bytes",)) if "max_list_bytes" in data else None,
         auth=auth(document),
         rate_limit=rate_limit(document, ("rate_limit",)),
+        max_list_tokens_span=(
+            smap.span(("max_list_tokens",)) if "max_list_tokens" in data else None
+        ),
     )
 
 

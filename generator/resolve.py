@@ -3,55 +3,42 @@
 `resolve(catalog, profile)` selects the client's tools and operations (select by tool names, tags
 and `tool.operation`, then exclude, then `read_only`; declaration order), applies the client's
 renames, builds the exact `tools/list` entries (flat or union dialect, `split: effect` halves,
-listed legacy aliases), counts what counts toward `max_tools`, measures the compact payload, and
-reports E031 (max_tools) and E033 (max_list_bytes) through `limits`, E032 (name_rule), E027 (two
-names the client sees collide), W005 (merged hints misstate operations, see `split`) and W002
-(nothing exposed).
+listed legacy aliases), counts what counts toward `max_tools`, measures the compact payload (bytes
+and estimated tokens), and reports E031 (max_tools), E033 (max_list_bytes) and E035
+(max_list_tokens) through `limits`, E032 (name_rule), E027 (two names the client sees collide),
+W005 (merged hints misstate operations, see `split`) and W002 (nothing exposed).
 
 The build is returned even when it breaks a limit, so the CLI can still print the client's table;
 the driver stops on the diagnostics.
 
-Flat dialect, same parameter name in several operations: when the schemas differ only in
-annotations (`description`, `title`, `examples`, `$comment`), the first declaration wins; otherwise
-the property becomes `{"anyOf": [<each distinct schema, declaration order>]}`, so the listed
-schema accepts exactly what at least one operation accepts, and the operation's Input model
-enforces the precise one at call time.
+The entries themselves (flat and union dialects, operation guides, compact annotations) are built
+by `listing`; the payload's token estimate comes from `tokens`.
 """
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 from .diagnostics import Diagnostic, Note, error
-from .ir import (
-    Catalog,
-    ClientBuild,
-    ClientProfile,
-    ExposedTool,
-    JsonSchema,
-    JsonValue,
-    LegacyName,
-    Operation,
-    Span,
-    Tool,
-)
+from .ir import Catalog, ClientBuild, ClientProfile, ExposedTool, JsonSchema, Span, Tool
 from .limits import check_limits, list_payload
+from .listing import alias_entries, legacy_entry, legacy_keys, tool_entry
 from .param_keys import client_keys, renamed_tool, reverse, tool_keys
-from .portable import portable
-from .schema_refs import with_defs
-from .split import check_hints, check_split_names, half_title, halves, hints
+from .split import check_hints, check_split_names, half_title, halves
+from .tokens import count_tokens
 
-__all__ = ["hints", "list_payload", "resolve", "select"]
-
-_ANNOTATION_KEYS = frozenset({"description", "title", "examples", "$comment"})
+__all__ = ["list_payload", "resolve", "select"]
 
 
 def resolve(
-    catalog: Catalog, profile: ClientProfile
+    catalog: Catalog,
+    profile: ClientProfile,
+    *,
+    tokens: Callable[[str], int] = count_tokens,
 ) -> tuple[ClientBuild | None, tuple[Diagnostic, ...]]:
+    """`tokens` estimates a text's tokens (tokens.count_tokens; the driver passes a cached one)."""
     tools = select(catalog, profile)
     defs = {d.name: d.schema for d in catalog.defs}
     renames = dict(profile.rename)
@@ -66,7 +53,7 @@ def resolve(
         # a legacy alias points at the listed tool that has its operation (a split half or all)
         target = {o: e.name for e in own for o in e.operations}
         if profile.legacy == "list":
-            exposed.extend(alias_entries(tool, visible, profile.dialect, defs))
+            exposed.extend(alias_entries(tool, visible, profile, defs))
             for op in tool.operations:
                 for old in op.legacy:
                     where = f'legacy name "{old.name}"'
@@ -79,16 +66,18 @@ def resolve(
                             tool=tool.name,
                             operation=op.name,
                             legacy=old,
-                            definition=legacy_entry(tool, shown, op, old, defs, keys),
+                            definition=legacy_entry(tool, shown, op, old, profile, defs, keys),
                             param_keys=reverse(keys),
                         )
                     )
+    payload = list_payload(exposed)
     build = ClientBuild(
         profile=profile,
         tools=tools,
         exposed=tuple(exposed),
         count=len(exposed),
-        list_bytes=len(list_payload(exposed)),
+        list_bytes=len(payload),
+        list_tokens=tokens(payload.decode("utf-8")),
     )
     diags = [
         *_check_names(catalog, build),
@@ -132,7 +121,7 @@ def _tool_entries(
     parts = halves(tool, profile)
     param_keys = reverse(keys)
     if not parts:
-        entry = tool_entry(renamed_tool(tool, keys), visible, profile.dialect, defs)
+        entry = tool_entry(renamed_tool(tool, keys), visible, profile, defs)
         return [
             ExposedTool(
                 name=visible,
@@ -153,215 +142,11 @@ def _tool_entries(
                 tool=tool.name,
                 operation=None,
                 legacy=None,
-                definition=tool_entry(renamed_tool(part, keys), name, profile.dialect, defs),
+                definition=tool_entry(renamed_tool(part, keys), name, profile, defs),
                 operations=tuple(op.name for op in ops),
                 param_keys=param_keys,
             )
         )
-    return out
-
-
-# --- tools/list entries -------------------------------------------------------------------
-
-
-def object_schema(
-    properties: dict[str, JsonValue], required: Iterable[str], *, closed: bool = True
-) -> JsonSchema:
-    """An object schema; `closed=False` (`additional_params: allow`) leaves other keys allowed."""
-    schema: JsonSchema = {"type": "object", "properties": properties}
-    req = list(required)
-    if req:
-        schema["required"] = req
-    if closed:
-        schema["additionalProperties"] = False
-    return schema
-
-
-def output_schema(ops: tuple[Operation, ...]) -> JsonSchema | None:
-    """The entry's outputSchema: only when every operation declares `returns`."""
-    if not ops or any(op.returns is None for op in ops):
-        return None
-    distinct = _distinct(op.returns for op in ops if op.returns is not None)
-    if len(distinct) == 1:
-        only: JsonSchema = distinct[0]
-        return only
-    return {"type": "object", "anyOf": distinct}
-
-
-def _listed(schema: JsonSchema, defs: Mapping[str, JsonSchema]) -> JsonValue:
-    """A schema as it goes on the wire: self-contained (schema_refs) and portable (portable)."""
-    return portable(with_defs(schema, defs))
-
-
-def tool_entry(tool: Tool, visible: str, dialect: str, defs: Mapping[str, JsonSchema]) -> JsonValue:
-    """The tool's tools/list entry; a schema that uses `defs` carries them (schema_refs)."""
-    ops = tool.operations
-    entry: dict[str, JsonValue] = {"name": visible}
-    if tool.title is not None:
-        entry["title"] = tool.title
-    if tool.kind == "plain":
-        op = ops[0]
-        description = tool.description or op.description
-        schema = object_schema(
-            {p.name: p.schema for p in op.params}, op.required, closed=not op.additional_params
-        )
-    elif dialect == "union":
-        description = tool.description
-        schema = {"type": "object", "oneOf": [_union_branch(op) for op in ops]}
-    else:
-        description = _flat_description(tool)
-        closed = not any(op.additional_params for op in ops)
-        schema = object_schema(_flat_properties(ops), ["operation"], closed=closed)
-    if description:
-        entry["description"] = description
-    entry["inputSchema"] = _listed(schema, defs)
-    out = output_schema(ops)
-    if out is not None:
-        entry["outputSchema"] = _listed(out, defs)
-    entry["annotations"] = hints(ops)
-    _extras(tool, entry)
-    return entry
-
-
-def _extras(tool: Tool, entry: dict[str, JsonValue]) -> None:
-    """The tool's `icons` and `meta` (as `_meta`), verbatim, on each entry it lists."""
-    if tool.icons:
-        entry["icons"] = list(tool.icons)
-    if tool.meta is not None:
-        entry["_meta"] = tool.meta
-
-
-def legacy_keys(op: Operation, old: LegacyName) -> list[tuple[str, Span, str]]:
-    """A listed legacy alias's keys: the parameters it does not fix, under their old names."""
-    wire = {new: old_arg for old_arg, new in old.rename}
-    fixed = {name for name, _ in old.fixed}
-    of = f' (tool "{op.tool}" operation "{op.name}")'
-    return [(wire.get(p.name, p.name), p.span, of) for p in op.params if p.name not in fixed]
-
-
-def legacy_entry(
-    tool: Tool,
-    visible: str,
-    op: Operation,
-    old: LegacyName,
-    defs: Mapping[str, JsonSchema],
-    keys: Mapping[str, str] | None = None,
-) -> JsonValue:
-    """A listed legacy alias: the parameters it does not fix (`set`), under their old names
-    (`rename`), then under this client's keys (`keys`, from `param_rule`)."""
-    keys = keys or {}
-    wire = {new: keys.get(old_arg, old_arg) for old_arg, new in old.rename}
-    fixed = dict(old.fixed)
-    target = f'"{visible}"' if tool.kind == "plain" else f'"{visible}" operation "{op.name}"'
-    if fixed:
-        values = ", ".join(f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in fixed.items())
-        target += f" with {values}"
-    description = f"Deprecated: use {target} instead."
-    if old.sunset:
-        description += f" Removed after {old.sunset}."
-    if op.description:
-        description += " " + op.description
-    entry: dict[str, JsonValue] = {"name": old.name}
-    if op.title is not None:
-        entry["title"] = op.title
-    entry |= {
-        "description": description,
-        "inputSchema": _listed(
-            object_schema(
-                {
-                    wire.get(p.name, keys.get(p.name, p.name)): p.schema
-                    for p in op.params
-                    if p.name not in fixed
-                },
-                (wire.get(r, keys.get(r, r)) for r in op.required if r not in fixed),
-                closed=not op.additional_params,
-            ),
-            defs,
-        ),
-    }
-    out = output_schema((op,))
-    if out is not None:
-        entry["outputSchema"] = _listed(out, defs)
-    entry["annotations"] = hints((op,))
-    _extras(tool, entry)
-    return entry
-
-
-def alias_entries(
-    tool: Tool, visible: str, dialect: str, defs: Mapping[str, JsonSchema]
-) -> list[ExposedTool]:
-    """A tool's listed aliases: its own entry under each old name, marked deprecated."""
-    out: list[ExposedTool] = []
-    for alias in tool.aliases:
-        entry = dict(tool_entry(tool, alias.name, dialect, defs))
-        note = f'Deprecated: use "{visible}" instead.'
-        if alias.sunset:
-            note += f" Removed after {alias.sunset}."
-        entry["description"] = " ".join(x for x in (note, entry.get("description")) if x)
-        out.append(
-            ExposedTool(
-                name=alias.name, tool=tool.name, operation=None, legacy=alias, definition=entry
-            )
-        )
-    return out
-
-
-def _union_branch(op: Operation) -> JsonSchema:
-    props: dict[str, JsonValue] = {"operation": {"const": op.name}}
-    props.update({p.name: p.schema for p in op.params})
-    branch: JsonSchema = {}
-    if op.description:
-        branch["description"] = op.description
-    branch["properties"] = props
-    branch["required"] = ["operation", *op.required]
-    if not op.additional_params:
-        branch["additionalProperties"] = False
-    return branch
-
-
-def _flat_properties(ops: tuple[Operation, ...]) -> dict[str, JsonValue]:
-    props: dict[str, JsonValue] = {"operation": {"type": "string", "enum": [op.name for op in ops]}}
-    seen: dict[str, list[JsonSchema]] = {}
-    for op in ops:
-        for p in op.params:
-            seen.setdefault(p.name, []).append(p.schema)
-    for name, schemas in seen.items():
-        structural = _distinct(_strip_annotations(s) for s in schemas)
-        if len(structural) == 1:
-            props[name] = schemas[0]
-        else:
-            props[name] = {"anyOf": _distinct(schemas)}
-    return props
-
-
-def _flat_description(tool: Tool) -> str:
-    lines = [tool.description] if tool.description else []
-    lines.append('Set "operation" to one of:')
-    for op in tool.operations:
-        params = ", ".join(p.name if p.required else p.name + "?" for p in op.params)
-        line = f"- {op.name}({params})"
-        if op.description:
-            line += ": " + op.description
-        lines.append(line)
-    return "\n".join(lines)
-
-
-def _strip_annotations(schema: JsonValue) -> JsonValue:
-    if isinstance(schema, dict):
-        return {k: _strip_annotations(v) for k, v in schema.items() if k not in _ANNOTATION_KEYS}
-    if isinstance(schema, list):
-        return [_strip_annotations(v) for v in schema]
-    return schema
-
-
-def _distinct(schemas: Iterable[JsonValue]) -> list[JsonValue]:
-    seen: set[str] = set()
-    out: list[JsonValue] = []
-    for s in schemas:
-        key = json.dumps(s, sort_keys=True)
-        if key not in seen:
-            seen.add(key)
-            out.append(s)
     return out
 
 

@@ -4,8 +4,8 @@ Built from the resolved `ClientBuild`s, so it says exactly what a client can cal
 that answers (its tools under their visible and declared names, tool aliases, legacy names with
 their argument renames and sunsets, unless the client refuses legacy names), and per operation the
 input schema a call is checked against, the output schema and the annotations. An operation's
-contract is taken from the operation as a stand-alone tool (`resolve.legacy_entry`), so it is what
-the runtime validates whatever the client's dialect.
+contract is taken from the operation as a stand-alone tool (`listing.contract_entry`), so it is what
+the runtime validates whatever the client's dialect or listing economy.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ import hashlib
 import json
 from typing import Any
 
-from .. import resolve
-from ..ir import Catalog, ClientBuild, LegacyName, Tool
+from ..ir import Catalog, ClientBuild, Tool
+from ..listing import contract_entry
 
 FORMAT = 1
 Contract = dict[str, Any]
@@ -30,9 +30,7 @@ def _tool_contract(catalog: Catalog, tool: Tool, visible: str) -> Contract:
     defs = {d.name: d.schema for d in catalog.defs}
     ops: dict[str, Any] = {}
     for op in tool.operations:
-        entry = resolve.legacy_entry(
-            tool, visible, op, LegacyName(name=op.name, span=op.span), defs
-        )
+        entry = contract_entry(tool, op, defs)
         ops[op.name] = {
             "input": entry["inputSchema"],
             "output": entry.get("outputSchema"),

@@ -28,7 +28,15 @@ from .closure import closure, module_path
 from .rename import RenameError, rename_imports
 
 # Distributions that belong to the compiler; a served build must never depend on them.
-COMPILER_ONLY = ("jinja2", "pyyaml", "datamodel-code-generator", "ruff", "hatchling", "toolc")
+COMPILER_ONLY = (
+    "jinja2",
+    "pyyaml",
+    "datamodel-code-generator",
+    "ruff",
+    "hatchling",
+    "quicktok-v1",
+    "toolc",
+)
 RUNTIME_DIST = "toolc-runtime"
 ENTRY = "_serve"  # the client package's console-script module
 _SCRIPT_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$")

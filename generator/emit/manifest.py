@@ -22,17 +22,25 @@ def sha256(text: str) -> str:
 
 
 def emit_manifest(
-    files: Iterable[OutputFile], inputs: Mapping[str, str], models_key: str, toolc: str
+    files: Iterable[OutputFile],
+    inputs: Mapping[str, str],
+    models_key: str,
+    toolc: str,
+    list_tokens: Mapping[str, int] | None = None,
 ) -> OutputFile:
     """`inputs`: path -> sha256 of each input file; `toolc`: the compiler's version (a new
-    toolc regenerates everything, see generator/noop.py)."""
-    doc = {
+    toolc regenerates everything, see generator/noop.py); `list_tokens`: sha256 of each
+    client's compact tools/list payload -> its estimated tokens (reused by the next run, see
+    tokens.py)."""
+    doc: dict[str, Any] = {
         "toolc": toolc,
         "format": FORMAT,
         "inputs": dict(sorted(inputs.items())),
         "files": {f.path: sha256(f.text) for f in sorted(files, key=lambda f: f.path)},
         "models_key": models_key,
     }
+    if list_tokens:
+        doc["list_tokens"] = dict(sorted(list_tokens.items()))
     return OutputFile(path=PATH, text=json_text(doc), formatted=True)
 
 

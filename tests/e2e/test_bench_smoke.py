@@ -45,7 +45,15 @@ def test_bench_quick_without_fastmcp(tmp_path: Path) -> None:
     assert set(s["generate_s"]) == set(s["startup_ms"]) and "example" in s["generate_s"]
     for per in s["generate_s"].values():
         assert per["fresh"] > 0 and per["noop"] > 0
+    # bytes part: listings toolc did not write (bench/listing.py)
+    bench = s["listing"]["bench"]
+    assert {"toolc", "handwritten"} <= set(bench)  # and fastmcp where it is installed
+    assert all(row["bytes"] >= row["bytes_inputs"] > row["tokens"] > 0 for row in bench.values())
+    assert bench["handwritten"]["bytes"] > 20_000  # the 51-tool catalog, not the example's 13
+    example = {p.stem for p in (ROOT / "clients").glob("*.yaml")}
+    assert set(s["listing"]["example"]) == example
     targets = {t["target"] for t in s["targets"]}
+    assert "tools/list bytes ≤ 1.05× hand-written (bench catalog)" in targets
     assert any(t.startswith("cold start") for t in targets)
     assert not any("FastMCP" in t for t in targets)
     assert all(isinstance(t["met"], bool) for t in s["targets"])

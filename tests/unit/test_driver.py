@@ -74,9 +74,13 @@ def test_table_and_user_error_exit_code(project: Path, capsys: pytest.CaptureFix
         "tools/list",
         "bytes",
         "budget",
+        "tokens",
+        "budget",
         "status",
     ]
     assert out.splitlines()[2].split()[:4] == ["cursor", "2", "2", "5"]
+    row = out.splitlines()[2].split()
+    assert int(row[6]) > 0 and int(row[6]) < int(row[4])  # tokens: fewer than bytes, never 0
     (project / "clients/cursor.yaml").write_text(
         (project / "clients/cursor.yaml").read_text().replace("max_tools: 5", "max_tools: 1")
     )

@@ -35,6 +35,16 @@ def test_every_toolc_command_is_documented() -> None:
         assert f"| `toolc {command}" in README, command
 
 
+def test_the_generate_table_in_the_readme_is_the_current_one() -> None:
+    """The `make generate` table (bytes and tokens per client) matches the committed build."""
+    from toolc.generator import build
+    from toolc.generator.__main__ import table
+
+    result = build(ROOT, check=True)
+    assert result.ok and not result.stale
+    assert "```\n" + table(result.builds) + "```" in README
+
+
 def test_the_breaking_rules_table_is_the_registry() -> None:
     from toolc.generator.compat.rules import rules_table
 

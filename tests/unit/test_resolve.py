@@ -49,16 +49,19 @@ def test_flat_entry_shape_annotations_and_output_schema() -> None:
     assert schema["required"] == ["operation"]
     assert schema["properties"]["operation"] == {"type": "string", "enum": ["add", "get"]}
     assert set(schema["properties"]) == {"operation", "title", "priority", "task_id"}
-    assert schema["additionalProperties"] is False
-    assert "- add(title, priority?): Add a task." in entry["description"]
+    assert "additionalProperties" not in schema  # strict_schema is off by default
+    # compact guide: "add" says nothing its name and parameters do not, "get" takes one
+    assert entry["description"].endswith(
+        "Operations (* required):\n- add(title*, priority)\n- get(task_id*)"
+    )
     # only "add" declares returns -> no outputSchema for the master tool
     assert "outputSchema" not in entry
-    assert entry["annotations"] == {
-        "readOnlyHint": False,
-        "destructiveHint": False,
-        "idempotentHint": False,
-    }
+    # a write that destroys nothing: only the hint that differs from MCP's defaults
+    assert entry["annotations"] == {"destructiveHint": False}
     Draft202012Validator.check_schema(schema)
+    strict, _ = resolve(catalog(task_tool()), profile(strict_schema=True))
+    assert strict is not None
+    assert strict.exposed[0].definition["inputSchema"]["additionalProperties"] is False
 
 
 def test_flat_merges_conflicting_param_schemas_with_anyof() -> None:
@@ -71,13 +74,8 @@ def test_flat_merges_conflicting_param_schemas_with_anyof() -> None:
     build, _ = resolve(catalog(t), profile())
     assert build is not None
     prop = build.exposed[0].definition["inputSchema"]["properties"]["n"]
-    assert prop == {
-        "anyOf": [
-            {"type": "integer", "description": "A."},
-            {"type": "integer", "description": "B."},
-            {"type": "string"},
-        ]
-    }
+    # structurally distinct schemas only, the first declaration's annotations kept
+    assert prop == {"anyOf": [{"type": "integer", "description": "A."}, {"type": "string"}]}
     t2 = master(
         "m",
         op("m", "a", (param("n", {"type": "integer", "description": "A."}),)),
@@ -98,7 +96,8 @@ def test_union_dialect_one_branch_per_operation() -> None:
     assert schema["type"] == "object"
     branches = schema["oneOf"]
     assert [b["properties"]["operation"] for b in branches] == [{"const": "add"}, {"const": "get"}]
-    assert branches[0]["required"] == ["operation", "title"]
+    assert schema["required"] == ["operation"]  # once, at the root: a branch's const decides
+    assert branches[0]["required"] == ["title"]
     Draft202012Validator.check_schema(schema)
 
 
@@ -108,7 +107,11 @@ def test_master_output_schema_combines_returns() -> None:
     t = master("m", op("m", "a", returns=r1), op("m", "b", returns=r2), op("m", "c", returns=r1))
     build, _ = resolve(catalog(t), profile())
     assert build is not None
-    assert build.exposed[0].definition["outputSchema"] == {"type": "object", "anyOf": [r1, r2]}
+    # the outer "type": "object" holds for every branch, so the branches leave it out
+    assert build.exposed[0].definition["outputSchema"] == {
+        "type": "object",
+        "anyOf": [{"properties": r1["properties"]}, {"properties": r2["properties"]}],
+    }
 
 
 def test_legacy_counts_only_when_listed_and_renames_args() -> None:

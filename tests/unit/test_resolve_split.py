@@ -61,14 +61,10 @@ def test_split_effect_lists_read_and_write_halves_with_true_hints() -> None:
     read, write = build.exposed
     assert (read.name, read.operations) == ("issues_read", ("get", "list"))
     assert (write.name, write.operations) == ("issues_write", ("update", "delete"))
-    assert read.definition["annotations"] == {
-        "readOnlyHint": True,
-        "destructiveHint": False,
-        "idempotentHint": True,
-    }
-    assert write.definition["annotations"]["readOnlyHint"] is False
-    assert write.definition["annotations"]["destructiveHint"] is True
-    assert write.definition["annotations"]["idempotentHint"] is False
+    # compact hints (listing.hints): only what differs from MCP's defaults
+    assert read.definition["annotations"] == {"readOnlyHint": True}
+    # readOnlyHint false, destructiveHint true, idempotentHint false: all MCP's defaults
+    assert "annotations" not in write.definition
     assert diags == ()
 
 
@@ -120,7 +116,8 @@ def test_open_world_icons_and_meta_are_listed() -> None:
     build, _ = resolve(catalog(tool), profile(split="effect"))
     assert build is not None
     read, write = (e.definition for e in build.exposed)
-    assert read["annotations"]["openWorldHint"] is True  # "list" does not say: open (MCP default)
+    # "list" does not say: open, MCP's default, which the compact listing leaves implicit
+    assert "openWorldHint" not in read["annotations"]
     assert read["icons"] == [icon] and read["_meta"] == meta
     assert write["_meta"] == meta
     only_get, _ = resolve(catalog(tool), profile(select_operations=(("issues", "get"),)))
