@@ -23,6 +23,7 @@ LegacyMode = Literal["accept", "list", "refuse"]
 Dialect = Literal["flat", "union"]
 Split = Literal["none", "effect"]
 InstructionsMode = Literal["replace", "append"]
+BatchWrites = Literal["ordered", "refuse"]
 
 # A Python identifier derived from a YAML name. Only `to_py_ident` creates one.
 PyIdent = NewType("PyIdent", str)
@@ -211,6 +212,15 @@ class Operation:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class BatchPolicy:
+    """`batch`: the tool answers operation "batch", running up to `max_items` of its operations."""
+
+    max_items: int
+    writes: BatchWrites  # "ordered": writes run in item order; "refuse": only reads may be batched
+    span: Span
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Tool:
     name: str  # MCP name as declared, e.g. "code.search_functions"
     kind: ToolKind
@@ -224,6 +234,7 @@ class Tool:
     icons: tuple[JsonValue, ...] = ()  # MCP `icons`, verbatim
     meta: JsonValue = None  # MCP `_meta`, verbatim (e.g. MCP Apps' `ui` keys); None: omitted
     aliases: tuple[LegacyName, ...] = ()  # old names of the whole tool (no argument renames)
+    batch: BatchPolicy | None = None  # master tools only; None: no "batch" operation
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -320,6 +331,7 @@ class ClientProfile:
     split: Split = "none"  # "effect": a master tool mixing effects lists as <tool>_read/_write
     instructions: str | None = None  # replaces or extends server.instructions for this client
     instructions_mode: InstructionsMode = "replace"
+    batch: bool = True  # `batch: false`: this client's tools answer no "batch" operation
     span: Span  # the `client` key's value
     max_tools_span: Span | None = None
     max_list_bytes_span: Span | None = None

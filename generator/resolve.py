@@ -25,6 +25,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
+from .batch.listing import with_batch
 from .diagnostics import Diagnostic, Note, error
 from .ir import (
     Catalog,
@@ -115,6 +116,8 @@ def select(catalog: Catalog, profile: ClientProfile) -> tuple[Tool, ...]:
     out: list[Tool] = []
     for tool in catalog.tools:
         ops = profile.operations(tool)
+        if not profile.batch and tool.batch is not None:  # `batch: false` in the client
+            tool = replace(tool, batch=None)
         if ops:
             out.append(tool if ops == tool.operations else replace(tool, operations=ops))
     return tuple(out)
@@ -220,7 +223,7 @@ def tool_entry(tool: Tool, visible: str, dialect: str, defs: Mapping[str, JsonSc
         entry["outputSchema"] = _listed(out, defs)
     entry["annotations"] = hints(ops)
     _extras(tool, entry)
-    return entry
+    return with_batch(entry, tool, dialect)
 
 
 def _extras(tool: Tool, entry: dict[str, JsonValue]) -> None:

@@ -59,6 +59,7 @@ class Build:
     # `split: effect` tool name -> {"tool": declared tool, "operations": the ones it answers}
     split: dict[str, dict[str, Any]] = field(default_factory=dict)
     aliases: dict[str, dict[str, Any]] = field(default_factory=dict)  # old tool name -> tool
+    batch: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> batch (runtime/batch)
     _tools_list: dict[str, Any] | None = None
     _modules: dict[str, ModuleType] = field(default_factory=dict)
 
@@ -170,6 +171,7 @@ def load_build(
             legacy=dict(g.get("LEGACY", {})),
             split=dict(g.get("SPLIT", {})),
             aliases=dict(g.get("ALIASES", {})),
+            batch=dict(g.get("BATCH", {})),
         )
     except KeyError as exc:
         raise BuildError(

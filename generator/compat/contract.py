@@ -15,6 +15,7 @@ import json
 from typing import Any
 
 from .. import resolve
+from ..batch.listing import batch_contract
 from ..ir import Catalog, ClientBuild, LegacyName, Tool
 
 FORMAT = 1
@@ -38,6 +39,9 @@ def _tool_contract(catalog: Catalog, tool: Tool, visible: str) -> Contract:
             "output": entry.get("outputSchema"),
             "annotations": entry.get("annotations", {}),
         }
+    batch = batch_contract(tool)
+    if batch is not None:
+        ops["batch"] = batch
     return {"kind": tool.kind, "operations": ops}
 
 

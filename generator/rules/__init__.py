@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import ir
+from ..batch.rules import batch_fits
 from ..diagnostics import Diagnostic, Note, error
 from ..handler_imports import HandlerImports
 from ..ir import Span
@@ -469,6 +470,7 @@ RULES: tuple[Rule, ...] = (
         "handlers accept exactly the declared parameters",
         handler_signatures_fit,
     ),
+    Rule("E105", "batch-fits", "batching tools are master tools with free batch names", batch_fits),
 )
 
 

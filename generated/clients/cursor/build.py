@@ -919,3 +919,35 @@ LEGACY: Final[dict[str, dict[str, Any]]] = {
         "listed": False,
     },
 }
+BATCH: Final[dict[str, dict[str, Any]]] = {
+    "bmad_task": {
+        "tool": "bmad_task",
+        "max_items": 100,
+        "writes": "ordered",
+        "operations": ["add", "get", "list", "update", "delete", "search"],
+    },
+    "bmad_plan": {
+        "tool": "bmad_plan",
+        "max_items": 100,
+        "writes": "ordered",
+        "operations": ["create", "update", "get", "list", "validate", "execute"],
+    },
+    "bmad_doc": {
+        "tool": "bmad_doc",
+        "max_items": 100,
+        "writes": "ordered",
+        "operations": ["create", "update", "get", "list", "approve", "reject"],
+    },
+    "bmad_workflow": {
+        "tool": "bmad_workflow",
+        "max_items": 100,
+        "writes": "ordered",
+        "operations": ["start", "next", "get", "list", "execute", "status"],
+    },
+    "bmad_git": {
+        "tool": "bmad_git",
+        "max_items": 100,
+        "writes": "ordered",
+        "operations": ["commit_changes", "push_changes", "validate_changes", "get_history"],
+    },
+}

@@ -634,3 +634,53 @@ LEGACY: Final[dict[str, dict[str, Any]]] = {
         "listed": False,
     },
 }
+BATCH: Final[dict[str, dict[str, Any]]] = {
+    "bmad_task": {
+        "tool": "bmad_task",
+        "max_items": 100,
+        "writes": "ordered",
+        "operations": ["get", "list", "search"],
+    },
+    "bmad_plan": {
+        "tool": "bmad_plan",
+        "max_items": 100,
+        "writes": "ordered",
+        "operations": ["get", "list"],
+    },
+    "bmad_doc": {
+        "tool": "bmad_doc",
+        "max_items": 100,
+        "writes": "ordered",
+        "operations": ["get", "list"],
+    },
+    "bmad_workflow": {
+        "tool": "bmad_workflow",
+        "max_items": 100,
+        "writes": "ordered",
+        "operations": ["get", "list", "status"],
+    },
+    "bmad_hil": {
+        "tool": "bmad_hil",
+        "max_items": 100,
+        "writes": "ordered",
+        "operations": ["status"],
+    },
+    "bmad_git": {
+        "tool": "bmad_git",
+        "max_items": 100,
+        "writes": "ordered",
+        "operations": ["validate_changes", "get_history"],
+    },
+    "bmad_orchestrator": {
+        "tool": "bmad_orchestrator",
+        "max_items": 100,
+        "writes": "ordered",
+        "operations": ["status", "checklist"],
+    },
+    "bmad_expansion": {
+        "tool": "bmad_expansion",
+        "max_items": 100,
+        "writes": "ordered",
+        "operations": ["list"],
+    },
+}
