@@ -55,8 +55,9 @@ def _wait(tag: str, ms: int = 100) -> dict[str, Any]:
 
 async def _stats(c: Client) -> dict[str, Any]:
     result = await c.call_tool("probe", {"operation": "stats"})
-    assert result.structured_content is not None
-    return result.structured_content
+    stats: dict[str, Any] | None = result.structured_content
+    assert stats is not None
+    return stats
 
 
 @pytest.mark.parametrize("client", ["flat", "union"])
