@@ -81,7 +81,7 @@ def test_output_schema_accepts_operation_and_batch_results() -> None:
 def test_output_defs_stay_at_the_root() -> None:
     from toolc.generator.ir import Tool
 
-    entry = {
+    entry: dict[str, Any] = {
         "name": "t",
         "inputSchema": {"type": "object", "properties": {"operation": {"enum": ["a"]}}},
         "outputSchema": {
