@@ -76,6 +76,7 @@ verify: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/run.py
+	$(PY) bench/batch_bench.py
 
 serve: $(STAMP)
 	$(TOOLC) serve --client $(CLIENT) --transport $(TRANSPORT)

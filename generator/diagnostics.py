@@ -103,11 +103,15 @@ CODES: dict[str, Code] = {
         Code("E075", "auth-token-name", "two auth tokens of a client share a name"),
         Code("E076", "auth-jwt-url", "a jwt URL of a client is no URL, or its jwks_url is http"),
         Code("E077", "auth-token-source", "an auth token has no single env var name or file"),
+        Code("E105", "batch-plain", "`batch` is set on a plain tool"),
+        Code("E106", "batch-operation", 'a batching tool declares an operation named "batch"'),
+        Code("E107", "batch-param", "a batching tool's parameter clashes with a batch argument"),
         # W001 reads today's date, so only `toolc check` reports it; generated files never do.
         Code("W001", "legacy-sunset", "a legacy name or tool alias is past its sunset date"),
         Code("W002", "empty-client", "a client exposes no tools"),
         Code("W003", "tool-name-edge", 'a tool name starts or ends with "-" or "."'),
         Code("W004", "unused-def", "a def is not used by any params or returns"),
+        Code("W105", "batch-no-reads", "`writes: refuse` on a tool without read operations"),
         Code(
             "W005",
             "merged-hints",

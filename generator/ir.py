@@ -24,6 +24,7 @@ Dialect = Literal["flat", "union"]
 Describe = Literal["full", "compact", "names"]
 Split = Literal["none", "effect"]
 InstructionsMode = Literal["replace", "append"]
+BatchWrites = Literal["ordered", "refuse"]
 
 # A Python identifier derived from a YAML name. Only `to_py_ident` creates one.
 PyIdent = NewType("PyIdent", str)
@@ -282,6 +283,15 @@ class Operation:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class BatchPolicy:
+    """`batch`: the tool answers operation "batch", running up to `max_items` of its operations."""
+
+    max_items: int
+    writes: BatchWrites  # "ordered": writes run in item order; "refuse": only reads may be batched
+    span: Span
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Tool:
     name: str  # MCP name as declared, e.g. "code.search_functions"
     kind: ToolKind
@@ -296,6 +306,7 @@ class Tool:
     meta: JsonValue = None  # MCP `_meta`, verbatim (e.g. MCP Apps' `ui` keys); None: omitted
     aliases: tuple[LegacyName, ...] = ()  # old names of the whole tool (no argument renames)
     rate_limit: RateLimit | None = None  # one bucket for all its operations
+    batch: BatchPolicy | None = None  # master tools only; None: no "batch" operation
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -401,6 +412,7 @@ class ClientProfile:
     state: tuple[str, str] | None = None
     auth: Auth | None = None  # `auth:`; None: the build declares no authentication
     rate_limit: RateLimit | None = None  # one bucket per caller for every call
+    batch: bool = True  # `batch: false`: this client's tools answer no "batch" operation
     span: Span  # the `client` key's value
     max_tools_span: Span | None = None
     max_list_bytes_span: Span | None = None

@@ -36,6 +36,7 @@ import json
 from collections.abc import Iterable, Mapping
 
 from . import split
+from .batch.listing import with_batch
 from .guide import operation_guide, says_more
 from .ir import (
     ClientProfile,
@@ -166,7 +167,7 @@ def tool_entry(
         entry["outputSchema"] = share(_listed(out, defs))
     _with_hints(entry, ops)
     _extras(tool, entry)
-    return entry
+    return with_batch(entry, tool, profile.dialect)
 
 
 def legacy_keys(op: Operation, old: LegacyName) -> list[tuple[str, Span, str]]:

@@ -12,7 +12,7 @@ import keyword
 from dataclasses import dataclass
 from typing import Any
 
-from . import ir
+from . import batch, ir
 from .access import auth, rate_limit
 from .diagnostics import Diagnostic, error
 from .handler_imports import HandlerImports
@@ -300,7 +300,14 @@ class _Lowering:
             meta=data.get("meta"),
             aliases=self.aliases(entry),
             rate_limit=rate_limit(self.doc, (*entry.path, "rate_limit")),
+            batch=self.batch(entry),
         )
+
+    def batch(self, entry: ToolEntry) -> ir.BatchPolicy | None:
+        """The tool's `batch` after `defaults.batch` (master tools only; see generator/batch)."""
+        default = (self.doc.data.get("defaults") or {}).get("batch") if entry.master else None
+        where = (*entry.path, "batch") if "batch" in entry.data else entry.path
+        return batch.policy(entry.data.get("batch"), default, self.key_span(where))
 
     def aliases(self, entry: ToolEntry) -> tuple[ir.LegacyName, ...]:
         """The tool-level `aliases`: old names of the whole tool, each with its own sunset."""
@@ -455,6 +462,7 @@ def profile(
         exclude_operations=operation_refs(exclude.get("operations") or (), op_names or {}),
         read_only=bool(data.get("read_only", False)),
         split=data.get("split", "none"),
+        batch=bool(data.get("batch", True)),
         instructions=instructions["append"] if appended else instructions,
         instructions_mode="append" if appended else "replace",
         state=next(((k, str(v)) for k, v in (data.get("state") or {}).items()), None),

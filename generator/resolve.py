@@ -104,6 +104,8 @@ def select(catalog: Catalog, profile: ClientProfile) -> tuple[Tool, ...]:
     out: list[Tool] = []
     for tool in catalog.tools:
         ops = profile.operations(tool)
+        if not profile.batch and tool.batch is not None:  # `batch: false` in the client
+            tool = replace(tool, batch=None)
         if ops:
             out.append(tool if ops == tool.operations else replace(tool, operations=ops))
     return tuple(out)

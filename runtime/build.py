@@ -62,6 +62,7 @@ class Build:
     state: dict[str, str] = field(default_factory=dict)  # client `state:` ({"url"} or {"url_env"})
     auth: dict[str, Any] | None = None  # the client's `auth:` (names and paths, never secrets)
     rate_limit: dict[str, Any] | None = None  # the client's `rate_limit:` (every call)
+    batch: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> batch (runtime/batch)
     _tools_list: dict[str, Any] | None = None
     _modules: dict[str, ModuleType] = field(default_factory=dict)
 
@@ -176,6 +177,7 @@ def load_build(
             state=dict(g.get("STATE", {})),
             auth=g.get("AUTH"),
             rate_limit=g.get("RATE_LIMIT"),
+            batch=dict(g.get("BATCH", {})),
         )
     except KeyError as exc:
         raise BuildError(

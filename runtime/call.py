@@ -28,6 +28,7 @@ from mcp.shared.exceptions import MCPError
 from pydantic import BaseModel
 
 from .auth.scopes import missing_scopes, principal_of, scope_error
+from .batch import batch_spec, run_batch
 from .build import Build
 from .context import ToolContext
 from .dispatch import Dispatcher, Operation
@@ -104,6 +105,8 @@ class Engine:
     async def call(
         self, ctx: Any, name: str, arguments: Mapping[str, Any] | None
     ) -> types.CallToolResult:
+        if (batch := batch_spec(self.build, name, arguments)) is not None:
+            return await run_batch(self, ctx, name, arguments or {}, batch)
         start = time.perf_counter()
         try:  # an unknown tool stays a protocol error (MCPError); bad arguments are the model's
             r = self.dispatcher.resolve(name, arguments or {})

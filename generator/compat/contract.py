@@ -14,6 +14,7 @@ import hashlib
 import json
 from typing import Any
 
+from ..batch.listing import batch_contract
 from ..ir import Catalog, ClientBuild, Tool
 from ..listing import contract_entry
 
@@ -36,6 +37,9 @@ def _tool_contract(catalog: Catalog, tool: Tool, visible: str) -> Contract:
             "output": entry.get("outputSchema"),
             "annotations": entry.get("annotations", {}),
         }
+    batch = batch_contract(tool)
+    if batch is not None:
+        ops["batch"] = batch
     return {"kind": tool.kind, "operations": ops}
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import jinja2
 
+from ..batch.table import batch_table
 from ..ir import (
     Catalog,
     ClientBuild,
@@ -390,6 +391,7 @@ def build_view(catalog: Catalog, build: ClientBuild) -> BuildView:
         (to_py_ident("NAMES"), "dict[str, str]", names),
         (to_py_ident("LEGACY"), "dict[str, dict[str, Any]]", legacy),
         *_aliases_table(build),
+        *batch_table(build),
     ]
     split = _split_table(build)
     if split:  # only builds that split carry the table, so other builds stay byte-identical

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import ir
+from ..batch.rules import batch_fits
 from ..diagnostics import Diagnostic, Note, error
 from ..handler_imports import HandlerImports
 from ..ir import Span
@@ -521,6 +522,7 @@ RULES: tuple[Rule, ...] = (
         "each auth token is read from one env var (by name) or one file",
         auth_token_sources_named,
     ),
+    Rule("E105", "batch-fits", "batching tools are master tools with free batch names", batch_fits),
 )
 
 

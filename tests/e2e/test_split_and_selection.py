@@ -44,7 +44,8 @@ async def test_split_client_lists_true_hints_and_routes_each_half(tmp_path: Path
         hinted = write.annotations
         assert hinted is None or hinted.read_only_hint in (None, False)
         assert hinted is None or hinted.destructive_hint in (None, True)
-        assert read.input_schema["properties"]["operation"]["enum"] == ["get", "list", "search"]
+        ops = ["get", "list", "search", "batch"]  # bmad_task batches (README: Batch calls)
+        assert read.input_schema["properties"]["operation"]["enum"] == ops
 
         added = await c.call_tool("bmad_task_write", {"operation": "add", "title": "split"})
         assert not added.is_error, added
@@ -74,7 +75,7 @@ async def test_read_only_client_answers_only_reads(tmp_path: Path) -> None:
         assert all(t.annotations and t.annotations.read_only_hint for t in tools.values())
         assert "memory_add" not in tools
         enum = tools["bmad_task"].input_schema["properties"]["operation"]["enum"]
-        assert enum == ["get", "list", "search"]
+        assert enum == ["get", "list", "search", "batch"]  # a batch of reads only
 
         listed = await c.call_tool("bmad_task", {"operation": "list"})
         assert not listed.is_error, listed

@@ -1230,6 +1230,26 @@ LEGACY: Final[dict[str, dict[str, Any]]] = {
         "listed": False,
     },
 }
+BATCH: Final[dict[str, dict[str, Any]]] = {
+    "bmad_task": {
+        "tool": "bmad_task",
+        "max_items": 100,
+        "writes": "ordered",
+        "operations": ["add", "get", "list", "update", "delete", "search"],
+    },
+    "bmad_task_read": {
+        "tool": "bmad_task",
+        "max_items": 100,
+        "writes": "ordered",
+        "operations": ["get", "list", "search"],
+    },
+    "bmad_task_write": {
+        "tool": "bmad_task",
+        "max_items": 100,
+        "writes": "ordered",
+        "operations": ["add", "update", "delete"],
+    },
+}
 SPLIT: Final[dict[str, dict[str, Any]]] = {
     "bmad_task_read": {"tool": "bmad_task", "operations": ["get", "list", "search"]},
     "bmad_task_write": {"tool": "bmad_task", "operations": ["add", "update", "delete"]},

@@ -919,3 +919,11 @@ LEGACY: Final[dict[str, dict[str, Any]]] = {
         "listed": False,
     },
 }
+BATCH: Final[dict[str, dict[str, Any]]] = {
+    "bmad_task": {
+        "tool": "bmad_task",
+        "max_items": 100,
+        "writes": "ordered",
+        "operations": ["add", "get", "list", "update", "delete", "search"],
+    }
+}

@@ -1095,3 +1095,11 @@ LEGACY: Final[dict[str, dict[str, Any]]] = {
         "listed": True,
     },
 }
+BATCH: Final[dict[str, dict[str, Any]]] = {
+    "bmad_task": {
+        "tool": "bmad_task",
+        "max_items": 100,
+        "writes": "ordered",
+        "operations": ["add", "get", "list", "update", "delete", "search"],
+    }
+}
