@@ -79,6 +79,7 @@ CODES: dict[str, Code] = {
         ),
         Code("E060", "breaking-change", "the catalog breaks a client's contract in `tools.lock`"),
         Code("E061", "lock-file", "`tools.lock` cannot be read or has an unknown format"),
+        Code("E100", "bad-example", "an operation's `examples` entry is not a valid call"),
         # W001 reads today's date, so only `toolc check` reports it; generated files never do.
         Code("W001", "legacy-sunset", "a legacy name or tool alias is past its sunset date"),
         Code("W002", "empty-client", "a client exposes no tools"),
@@ -89,6 +90,7 @@ CODES: dict[str, Code] = {
             "merged-hints",
             "a client lists master tools whose merged hints misstate some operations",
         ),
+        Code("W100", "no-example", "no valid example call can be derived for an operation"),
     )
 }
 

@@ -204,6 +204,7 @@ class Operation:
     additional_params: bool = False  # `additional_params: allow`: undeclared arguments pass
     title: str | None = None  # titles a listed legacy alias or a one-operation split tool
     open_world: bool | None = None  # openWorldHint; None: not declared (MCP's default is true)
+    examples: tuple[JsonValue, ...] = ()  # `examples`: argument objects (docs; never listed)
 
     @property
     def required(self) -> tuple[str, ...]:

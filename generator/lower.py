@@ -355,6 +355,7 @@ class _Lowering:
             additional_params=extra == "allow",
             title=data.get("title") if op.master else None,
             open_world=data.get("open_world"),
+            examples=tuple(data.get("examples") or ()),
         )
 
     def handler(self, tool: ToolEntry, op: OpEntry) -> tuple[str, ir.PyIdent, bool, bool]:
