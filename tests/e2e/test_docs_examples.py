@@ -34,12 +34,13 @@ CLIENTS = sorted(p.stem for p in PAGES.glob("*.md"))
 MD_EXAMPLE = re.compile(re.escape(EXAMPLE_LINE) + r"\n\n```json\n(.*?)\n```", re.S)
 HTML_EXAMPLE = re.compile(r'<pre><code class="example">(.*?)</code></pre>', re.S)
 
-# What the examples refer to: t1, p1, d1, w1, h1, an installed and enabled pack.
+# What the examples refer to: t1, p1 (validated), d1, w1, h1, an installed and enabled pack.
 SEED: list[tuple[str, dict[str, Any]]] = [
     ("bmad_expansion", {"operation": "install", "pack": "game-dev"}),
     ("bmad_expansion", {"operation": "enable", "pack": "game-dev", "enabled": True}),
     ("bmad_task", {"operation": "add", "title": "Seed task"}),
     ("bmad_plan", {"operation": "create", "name": "Seed plan", "steps": ["design", "build"]}),
+    ("bmad_plan", {"operation": "validate", "plan_id": "p1"}),
     ("bmad_doc", {"operation": "create", "title": "Seed doc", "kind": "prd", "content": "v1"}),
     ("bmad_workflow", {"operation": "start", "template": "game-jam", "name": "Seed"}),
     ("bmad_hil", {"operation": "start_session", "topic": "Seed session"}),
