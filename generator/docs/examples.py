@@ -5,7 +5,8 @@ An operation's example arguments are its first `examples:` entry when the catalo
 schemas of its required parameters: `examples`, `const`, `default`, the first `enum` value, then a
 minimal value of the type that honours the bounds (`minLength`, `minimum`, `multipleOf`,
 `minItems`, ...), the `format` (date, date-time, email, uri, uuid, ...) and, for strings with a
-`pattern`, the first of a few candidates the pattern accepts. A derived example that does not
+`pattern`, the first of a few candidates the pattern accepts, else a string built from the
+pattern's parse tree. A derived example that does not
 validate is dropped, and the page says so (W100 asks for an `examples:` entry).
 
 `client_call` turns an operation's arguments into the call one listed entry takes: `operation`
@@ -15,6 +16,7 @@ the client's own parameter keys (`param_rule`).
 
 from __future__ import annotations
 
+import importlib
 import re
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
@@ -197,6 +199,10 @@ def _string(schema: dict[str, Any]) -> str:
     high = schema.get("maxLength")
     pattern = schema.get("pattern")
     candidates = list(PATTERN_CANDIDATES)
+    if isinstance(pattern, str):
+        found = sample(pattern)
+        if found is not None:
+            candidates.append(found)
     for text in candidates:
         value = text + "x" * max(0, low - len(text))
         if isinstance(high, int) and len(value) > high:
@@ -207,6 +213,76 @@ def _string(schema: dict[str, Any]) -> str:
             continue
         return value
     return "example"
+
+
+def sample(pattern: str) -> str | None:
+    """A short string `pattern` matches, built from its parse tree (literals, classes, repeats at
+    their minimum, the first branch), or None when the pattern uses something else."""
+    try:
+        parser: Any = importlib.import_module("re._parser")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = parser.parse(pattern)
+        text = _emit(list(tree), 0)
+    except (re.error, ValueError, TypeError, RecursionError, ImportError):
+        return None
+    return text if text is not None and _matches(pattern, text) else None
+
+
+_CATEGORY = {"CATEGORY_DIGIT": "1", "CATEGORY_WORD": "a", "CATEGORY_SPACE": " "}
+
+
+def _emit(items: list[Any], depth: int) -> str | None:
+    if depth > 20:
+        return None
+    out = []
+    for op, arg in items:
+        name = str(op)
+        if name == "LITERAL":
+            out.append(chr(arg))
+        elif name == "AT":
+            continue
+        elif name == "ANY":
+            out.append("a")
+        elif name == "IN":
+            char = _class(arg)
+            if char is None:
+                return None
+            out.append(char)
+        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            low, _high, sub = arg
+            part = _emit(list(sub), depth + 1)
+            if part is None:
+                return None
+            out.append(part * max(int(low), 0))
+        elif name == "SUBPATTERN":
+            part = _emit(list(arg[-1]), depth + 1)
+            if part is None:
+                return None
+            out.append(part)
+        elif name == "BRANCH":
+            part = _emit(list(arg[1][0]), depth + 1)
+            if part is None:
+                return None
+            out.append(part)
+        else:
+            return None
+    return "".join(out)
+
+
+def _class(items: list[Any]) -> str | None:
+    for op, arg in items:
+        name = str(op)
+        if name == "NEGATE":
+            return None
+        if name == "LITERAL":
+            return chr(arg)
+        if name == "RANGE":
+            low, high = arg
+            return next((c for c in "1aA" if low <= ord(c) <= high), chr(low))
+        if name == "CATEGORY":
+            return _CATEGORY.get(str(arg))
+    return None
 
 
 def _matches(pattern: str, value: str) -> bool:

@@ -1,7 +1,7 @@
 """A `Page` as Markdown (docs/clients/<client>.md).
 
 Every string from YAML is treated as hostile: `&`, `<` and `>` become HTML entities (so no raw
-HTML reaches a Markdown renderer), `[` and `]` are escaped (no links), and in table cells `|`
+HTML reaches a Markdown renderer), `[`, `]` and `*` are escaped (no links), and in table cells `|`
 and line breaks are escaped too. Names are code spans. Example calls are ```json blocks after an
 "Example call" line; tests/e2e/test_docs_examples.py executes each one against the served build.
 """
@@ -17,9 +17,10 @@ EXAMPLE_LINE = "Example call (`tools/call` params):"
 
 
 def text(value: str) -> str:
-    """Prose from YAML: entities for & < >, no links."""
+    """Prose from YAML: entities for & < >, no links, no emphasis by `*`."""
     out = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return out.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+    out = out.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+    return out.replace("*", "\\*")
 
 
 def cell(value: str) -> str:

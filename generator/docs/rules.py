@@ -46,6 +46,8 @@ def examples_fit(ctx: Context) -> Iterator[Diagnostic]:
                     f"({excerpt(found[0], 100)})",
                     "correct it; examples use the parameters' wire names, without operation",
                 )
+        if any(r not in op.params for r in required):
+            continue  # E024's
         if not declared and choose(op.params, required, (), schema, defs) is None:
             yield error(
                 ctx.key_at(op.path),

@@ -81,7 +81,7 @@ def test_every_client_gets_a_wheel_and_a_readme(built: dict[str, Path]) -> None:
     shared = sorted(p.name.split("-")[0] for p in out.glob("*.whl") if p not in built.values())
     assert shared == ["bmad_handlers", "toolc_runtime"]
     for client, wheel in built.items():
-        readme = (out / client / "README.txt").read_text()
+        readme = (out / client / "README.md").read_text()
         assert wheel.name in readme and f"config {'cursor' if client == 'cursor' else ''}" in readme
 
 

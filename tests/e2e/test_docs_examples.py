@@ -91,7 +91,7 @@ def _restore(template: Path, ws: Path) -> None:
 
 
 def test_every_page_has_examples_and_html_shows_the_same() -> None:
-    assert CLIENTS == sorted(p.name for p in (GENERATED / "clients").iterdir() if p.is_dir())
+    assert sorted(p.name for p in (GENERATED / "clients").iterdir() if p.is_dir()) == CLIENTS
     for client in CLIENTS:
         shown = examples(client)
         assert shown, client
