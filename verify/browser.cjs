@@ -12,7 +12,7 @@ const path = require("node:path");
 const url = require("node:url");
 
 const [modules, executablePath, userDataDir, ...pages] = process.argv.slice(2);
-const { chromium } = require(path.join(modules, "playwright-core"));
+const { chromium } = require(path.resolve(modules, "playwright-core"));
 
 const FLAGS = [
   "--headless",
