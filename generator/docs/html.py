@@ -32,6 +32,9 @@ table { border-collapse: collapse; margin: 0.5rem 0; }
 th, td { border: 1px solid var(--line); padding: 0.2rem 0.5rem; text-align: left;
   vertical-align: top; overflow-wrap: anywhere; }
 code, pre { font: 13px/1.4 ui-monospace, monospace; }
+h1 code, h2 code, h3 code { font-size: 0.95em; }
+th { white-space: nowrap; }
+td:first-child { white-space: nowrap; }
 pre { background: var(--soft); padding: 0.6rem; overflow: auto; }
 .kind { font-style: italic; }
 .desc { white-space: pre-wrap; }
