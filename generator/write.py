@@ -61,6 +61,8 @@ def _safe(root: Path, rel: str) -> Path:
         raise ValueError(f"refusing to touch {rel!r}: its folder is a link out of {base}/")
     if target.is_symlink():
         raise ValueError(f"refusing to touch {rel!r}: it is a symbolic link")
+    if base == DOCS and any((root / p).is_symlink() for p in ("docs", DOCS)):
+        raise ValueError(f"refusing to touch {rel!r}: docs/ or {DOCS}/ is a symbolic link")
     return target
 
 

@@ -181,3 +181,14 @@ def test_toolc_docs_check_writes_and_out(
     assert cli.main(["--root", str(root), "--out", str(out), "--client", "app", "--quiet"]) == 0
     assert sorted(p.name for p in out.iterdir()) == ["app.html", "app.md"]
     assert cli.main(["--root", str(root), "--client", "nope", "--quiet"]) == 1
+
+
+def test_pages_are_never_written_through_a_link(tmp_path: Path) -> None:
+    root = _project(tmp_path)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    shutil.rmtree(root / "docs")
+    (root / "docs").symlink_to(outside, target_is_directory=True)
+    result = build(root)
+    assert [d.code for d in result.diagnostics if d.is_error] == ["E007"]
+    assert list(outside.iterdir()) == []
