@@ -22,11 +22,12 @@ SUFFIXES = (".md", ".html")
 def emit_docs(catalog: Catalog, builds: tuple[ClientBuild, ...]) -> tuple[OutputFile, ...]:
     from ..emit import OutputFile
     from . import html, markdown
-    from .page import page
+    from .page import examples, page
 
+    known = examples(catalog)
     out: list[OutputFile] = []
     for build in builds:
-        doc = page(catalog, build)
+        doc = page(catalog, build, known)
         name = build.profile.name
         out.append(OutputFile(path=f"{DOCS}/{name}.md", text=markdown.render(doc), formatted=True))
         out.append(OutputFile(path=f"{DOCS}/{name}.html", text=html.render(doc), formatted=True))

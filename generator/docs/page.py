@@ -103,11 +103,23 @@ def tokens(text: str) -> int | None:
         return None
 
 
-def page(catalog: Catalog, build: ClientBuild) -> Page:
-    profile = build.profile
+Examples = dict[tuple[str, str], JsonValue]  # (tool, operation) -> example arguments or None
+
+
+def examples(catalog: Catalog) -> Examples:
+    """Each operation's example arguments, computed once for every page of the catalog."""
     defs = {d.name: d.schema for d in catalog.defs}
+    return {
+        (op.tool, op.name): example_args(op, defs) for t in catalog.tools for op in t.operations
+    }
+
+
+def page(catalog: Catalog, build: ClientBuild, known: Examples | None = None) -> Page:
+    profile = build.profile
+    args = known if known is not None else examples(catalog)
     tools = {t.name: t for t in build.tools}
-    docs = tuple(_tool_doc(e, tools[e.tool], defs) for e in build.exposed if e.tool in tools)
+    docs = tuple(_tool_doc(e, tools[e.tool], args) for e in build.exposed if e.tool in tools)
+    defs = {d.name: d.schema for d in catalog.defs}
     shown_ops = [op for t in build.tools for op in t.operations]
     used = reachable([p.schema for op in shown_ops for p in op.params], defs)
     return Page(
@@ -198,9 +210,11 @@ def _operations(entry: ExposedTool, tool: Tool) -> tuple[Operation, ...]:
     return tool.operations
 
 
-def _tool_doc(entry: ExposedTool, tool: Tool, defs: Mapping[str, JsonSchema]) -> ToolDoc:
+def _tool_doc(entry: ExposedTool, tool: Tool, args: Examples) -> ToolDoc:
     definition: Mapping[str, Any] = entry.definition if isinstance(entry.definition, dict) else {}
-    ops = tuple(_op_doc(entry, tool, op, defs) for op in _operations(entry, tool))
+    ops = tuple(
+        _op_doc(entry, tool, op, args.get((op.tool, op.name))) for op in _operations(entry, tool)
+    )
     return ToolDoc(
         name=entry.name,
         anchor=anchor("tool", entry.name),
@@ -212,9 +226,7 @@ def _tool_doc(entry: ExposedTool, tool: Tool, defs: Mapping[str, JsonSchema]) ->
     )
 
 
-def _op_doc(
-    entry: ExposedTool, tool: Tool, op: Operation, defs: Mapping[str, JsonSchema]
-) -> OperationDoc:
+def _op_doc(entry: ExposedTool, tool: Tool, op: Operation, args: JsonValue) -> OperationDoc:
     master = tool.kind == "master"
     legacy = entry.legacy if entry.operation is not None else None
     to_client = {declared: shown for shown, declared in entry.param_keys}
@@ -235,7 +247,6 @@ def _op_doc(
                 description=description_of(p.schema),
             )
         )
-    args = example_args(op, defs)
     example = client_call(entry, op, args, master=master) if isinstance(args, dict) else None
     effect = {"read": "read-only", "write": "writes", "destructive": "destructive"}[op.effect]
     if op.idempotent:
