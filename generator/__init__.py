@@ -117,7 +117,7 @@ def _token_cache(existing: dict[str, str]) -> TokenCache:
 
 
 def build(root: Path, *, check: bool = False, progress: Progress | None = None) -> BuildResult:
-    from . import emit, format, lower, noop, resolve, source, validate, write
+    from . import docs, emit, format, lower, noop, resolve, source, validate, write
     from .diagnostics import has_errors, normalize
     from .emit import manifest, models
 
@@ -167,6 +167,8 @@ def build(root: Path, *, check: bool = False, progress: Progress | None = None) 
     todo = sum(1 for f in files if not f.formatted)
     with clock.stage("format", f"toolc: formatting {todo} files" if todo else None):
         files = format.format(files, first_party=first_party)
+    with clock.stage("docs"):  # docs/clients/<client>.md and .html (generator/docs)
+        files = (*files, *docs.emit_docs(catalog, tuple(builds)))
     inputs = _input_hashes(sources)
     toolc = noop.toolc_version()
     files = (*files, manifest.emit_manifest(files, inputs, key, toolc, tokens.used))

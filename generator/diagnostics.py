@@ -106,6 +106,7 @@ CODES: dict[str, Code] = {
         Code("E105", "batch-plain", "`batch` is set on a plain tool"),
         Code("E106", "batch-operation", 'a batching tool declares an operation named "batch"'),
         Code("E107", "batch-param", "a batching tool's parameter clashes with a batch argument"),
+        Code("E100", "bad-example", "an operation's `examples` entry is not a valid call"),
         # W001 reads today's date, so only `toolc check` reports it; generated files never do.
         Code("W001", "legacy-sunset", "a legacy name or tool alias is past its sunset date"),
         Code("W002", "empty-client", "a client exposes no tools"),
@@ -121,6 +122,7 @@ CODES: dict[str, Code] = {
             "W095", "literal-secret", "an upstream's env or headers hold what looks like a secret"
         ),
         Code("W096", "unused-upstream", "an upstream is declared but no operation forwards to it"),
+        Code("W100", "no-example", "no valid example call can be derived for an operation"),
     )
 }
 

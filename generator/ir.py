@@ -276,6 +276,7 @@ class Operation:
     forward: Forward | None = None  # set: an upstream tool serves it (no handler)
     scopes: tuple[str, ...] = ()  # the operation's and its tool's `scopes`, declaration order
     rate_limit: RateLimit | None = None  # the operation's own bucket
+    examples: tuple[JsonValue, ...] = ()  # `examples`: argument objects (docs; never listed)
 
     @property
     def required(self) -> tuple[str, ...]:

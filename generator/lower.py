@@ -376,6 +376,7 @@ class _Lowering:
                 dict.fromkeys([*(tool.data.get("scopes") or ()), *(data.get("scopes") or ())])
             ),
             rate_limit=(rate_limit(self.doc, (*op.path, "rate_limit")) if op.master else None),
+            examples=tuple(data.get("examples") or ()),
         )
 
     def handler(self, tool: ToolEntry, op: OpEntry) -> tuple[str, ir.PyIdent, bool, bool]:

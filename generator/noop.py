@@ -103,6 +103,19 @@ def _generated_hashes(root: Path) -> dict[str, str] | None:
     except OSError:
         return None
     out.pop(MANIFEST, None)
+    from .docs import DOCS, SUFFIXES  # the reference pages are generated files too
+
+    docs = root / DOCS
+    if docs.is_symlink() or (root / "docs").is_symlink():
+        return None
+    try:
+        for path in sorted(docs.iterdir()) if docs.is_dir() else []:
+            if path.name.endswith(SUFFIXES) and (path.is_file() or path.is_symlink()):
+                if path.is_symlink():
+                    return None
+                out[path.relative_to(root).as_posix()] = _sha(path.read_bytes())
+    except OSError:
+        return None
     return out
 
 

@@ -1,6 +1,7 @@
 """The input files of a project, confined to its root.
 
-The compiler reads `tools.yaml` and `clients/*.yaml`, and `generate` writes `generated/`. An
+The compiler reads `tools.yaml` and `clients/*.yaml`, and `generate` writes `generated/` (and
+`docs/clients/`). An
 input that resolves outside the project root (a symlink to anywhere: a secret, a device, another
 checkout) is refused unread with E007, so no diagnostic can quote it and no hash depends on it;
 the message names the link, never its target.
@@ -17,6 +18,8 @@ from .ir import Span
 CATALOG_PATH = "tools.yaml"
 CLIENTS_DIR = "clients"
 GENERATED_DIR = "generated"
+DOCS_DIR = "docs"
+PAGES_DIR = "docs/clients"
 
 
 def inside_root(root: Path, path: Path) -> bool:
@@ -86,4 +89,12 @@ def input_files(root: Path) -> tuple[list[tuple[str, Path]], list[Diagnostic]]:
         diagnostics.append(_outside(GENERATED_DIR, "folder"))
     elif generated.is_dir():
         diagnostics.extend(_outside(rel, "link") for rel in _links_out(root, generated))
+    for folder in (DOCS_DIR, PAGES_DIR):  # the reference pages `generate` writes (generator/docs)
+        path = root / folder
+        if path.is_symlink() and not inside_root(root, path):
+            diagnostics.append(_outside(folder, "folder"))
+            break
+    else:
+        if (root / PAGES_DIR).is_dir():
+            diagnostics.extend(_outside(r, "link") for r in _links_out(root, root / PAGES_DIR))
     return files, diagnostics

@@ -1,8 +1,10 @@
 """Stage 7: write what changed, atomically; or, for `check`, report the difference.
 
-Only paths under `generated/` are ever written or deleted. Each changed file goes to a temporary
-file in its own folder, then `os.replace`. Files under `generated/` that the build no longer
-produces are deleted (caches such as `__pycache__` are left alone), and folders left empty go too.
+Only paths under `generated/` and the reference pages (`docs/clients/*.md`, `*.html`, see
+generator/docs) are ever written or deleted. Each changed file goes to a temporary file in its
+own folder, then `os.replace`. Files there that the build no longer produces are deleted (caches
+such as `__pycache__` are left alone; in `docs/clients/` only `.md` and `.html` files count), and
+folders left empty under `generated/` go too.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .docs import DOCS, SUFFIXES
 from .emit import GENERATED, OutputFile
 
 _IGNORED_PARTS = frozenset({"__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache"})
@@ -31,14 +34,35 @@ class WriteResult:
         return bool(self.changed or self.deleted)
 
 
-def _safe(root: Path, rel: str) -> Path:
+def _base(rel: str) -> str | None:
+    """The managed folder `rel` lies in: generated/, or docs/clients/ for a page."""
     parts = Path(rel).parts
-    if not parts or parts[0] != GENERATED or ".." in parts or Path(rel).is_absolute():
-        raise ValueError(f"refusing to touch {rel!r}: only paths under {GENERATED}/ are written")
+    if ".." in parts or Path(rel).is_absolute():
+        return None
+    if parts[:1] == (GENERATED,):
+        return GENERATED
+    docs = tuple(DOCS.split("/"))
+    if parts[: len(docs)] == docs and len(parts) == len(docs) + 1 and rel.endswith(SUFFIXES):
+        return DOCS
+    return None
+
+
+def _safe(root: Path, rel: str) -> Path:
+    base = _base(rel)
+    if base is None:
+        raise ValueError(
+            f"refusing to touch {rel!r}: only paths under {GENERATED}/ and {DOCS}/ are written"
+        )
     target = root / rel
     # load refuses links that lead out of generated/ (E007); this keeps write honest regardless
-    if not target.parent.resolve().is_relative_to((root / GENERATED).resolve()):
-        raise ValueError(f"refusing to touch {rel!r}: its folder is a link out of {GENERATED}/")
+    if target.parent.exists() and not target.parent.resolve().is_relative_to(
+        (root / base).resolve()
+    ):
+        raise ValueError(f"refusing to touch {rel!r}: its folder is a link out of {base}/")
+    if target.is_symlink():
+        raise ValueError(f"refusing to touch {rel!r}: it is a symbolic link")
+    if base == DOCS and any((root / p).is_symlink() for p in ("docs", DOCS)):
+        raise ValueError(f"refusing to touch {rel!r}: docs/ or {DOCS}/ is a symbolic link")
     return target
 
 
@@ -56,6 +80,22 @@ def read_tree(root: Path) -> dict[str, str]:
             out[rel.as_posix()] = path.read_text(encoding="utf-8")
         except UnicodeDecodeError:
             out[rel.as_posix()] = ""  # not ours; it will show up as changed or stale
+    out.update(read_docs(root))
+    return out
+
+
+def read_docs(root: Path) -> dict[str, str]:
+    """The reference pages under root/docs/clients/ (path -> text); links are not followed."""
+    base = root / DOCS
+    out: dict[str, str] = {}
+    if not base.is_dir() or base.is_symlink() or (root / "docs").is_symlink():
+        return out
+    for path in sorted(base.iterdir()):
+        if path.name.endswith(SUFFIXES) and path.is_file() and not path.is_symlink():
+            try:
+                out[path.relative_to(root).as_posix()] = path.read_text(encoding="utf-8")
+            except UnicodeDecodeError:
+                out[path.relative_to(root).as_posix()] = ""
     return out
 
 

@@ -6,6 +6,7 @@
     toolc lock                write tools.lock (each client's contract) and print the changelog
     toolc breaking --against REF  the breaking changes since a git ref (main, a tag, a commit)
     toolc import --command CMD  draft tools.yaml + clients/ from an existing MCP server's tools
+    toolc docs                each client's reference page: docs/clients/<client>.md and .html
     toolc dist                one installable server per client (wheels + host snippets) in dist/
     toolc serve --client NAME serve one client's build over stdio or Streamable HTTP
     toolc report [FILE]       p50/p95, cache hits, breakers and legacy use from a span file
@@ -29,6 +30,7 @@ COMMANDS: dict[str, tuple[str, bool]] = {
     "import": ("toolc.generator.importer", False),
     "generate": ("toolc.generator.__main__", True),
     "check": ("toolc.generator.__main__", True),
+    "docs": ("toolc.generator.docs.cli", False),
     "dist": ("toolc.generator.__main__", True),
     "lock": ("toolc.generator.__main__", True),
     "breaking": ("toolc.generator.__main__", True),

@@ -1,6 +1,7 @@
 """`make verify`: the runtime and every generated schema, checked with MCP tools we did not write.
 
-    python verify/run.py [--stage tools|conformance|inspector ...] [--jobs N] [--client NAME ...]
+    python verify/run.py [--stage tools|conformance|inspector|browser ...] [--jobs N]
+                         [--client NAME ...]
 
 Stages (all by default, in this order):
   tools        install the pinned Node tools into .tools/ (npm ci; skipped when up to date)
@@ -8,6 +9,8 @@ Stages (all by default, in this order):
                over Streamable HTTP, stateful and stateless, with verify/conformance-baseline.yml
   inspector    @modelcontextprotocol/inspector --cli over stdio for every client build in
                generated/clients/: tools/list --strict, then one tools/call per listed tool
+  browser      every reference page (docs/clients/*.html) in headless Chromium: no console
+               errors, no fetches, the search box filters (installs chromium when missing)
 Progress goes to stderr. Exit 0 when every stage passes, 1 otherwise.
 """
 
@@ -21,10 +24,10 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from verify import conformance, inspector, tools
+from verify import browser, conformance, inspector, tools
 from verify.env import say
 
-STAGES = ("tools", "conformance", "inspector")
+STAGES = ("tools", "conformance", "inspector", "browser")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -46,9 +49,12 @@ def main(argv: list[str] | None = None) -> int:
             continue
         start = time.perf_counter()
         say(f"{stage}: start")
-        passed = (
-            conformance.run() if stage == "conformance" else inspector.run(args.jobs, args.client)
-        )
+        if stage == "conformance":
+            passed = conformance.run()
+        elif stage == "browser":
+            passed = browser.run()
+        else:
+            passed = inspector.run(args.jobs, args.client)
         took = time.perf_counter() - start
         timings.append(f"{stage} {'ok' if passed else 'FAILED'} in {took:.1f}s")
         ok = ok and passed

@@ -26,6 +26,7 @@ EXECUTABLES = (
     "node",
     "conformance",
     "inspector",
+    "playwright-core",
     # the published MCP servers tests/upstream/ fronts as upstreams
     "mcp-server-everything",
     "mcp-server-filesystem",

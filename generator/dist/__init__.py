@@ -7,7 +7,8 @@ staleness test: any error, or a `generated/` that differs from what `generate` w
 refuses the whole run with exit 1. Then it writes into `<out>/` (default `<root>/dist`):
 `toolc-runtime` (runtime_wheel.py), `<server>-handlers` and one `<server>-<client>` wheel per
 client (plan.py, wheel.py), so `pip install --find-links <out> <server>-<client>` works offline,
-and `<out>/<client>/README.txt` (snippets.py). Progress goes to stderr; nothing is written
+and `<out>/<client>/README.md` (snippets.py: install, run, connect, then the client's reference
+page from `toolc docs`, also the wheel's description) with the page's HTML next to it. Progress goes to stderr; nothing is written
 outside the output folder.
 """
 
@@ -21,7 +22,7 @@ import time
 import traceback
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .plan import Plan, PlanError, plan, plan_handlers, project
@@ -30,7 +31,7 @@ from .snippets import readme
 from .wheel import build_wheel, wheel_filename
 
 _CLIENT_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-_OWNED = ("README.txt",)  # file names dist writes into <out>/<client>/
+_OWNED = ("README.txt", "README.md")  # file names dist writes into <out>/<client>/ (+ *.html)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -105,7 +106,7 @@ def package(
     quiet: bool = False,
 ) -> list[Built]:
     """Build the runtime, handler and client wheels of `clients` into `out`, and each client's
-    README.txt into `out/<client>/`. Raises PlanError on bad input.
+    README.md (and reference page HTML) into `out/<client>/`. Raises PlanError on bad input.
 
     `inputs` maps a client to its YAML file, to keep that file's hash in the wheel's manifest.
     """
@@ -122,17 +123,23 @@ def package(
 
     def one(p: Plan) -> Built:
         start = time.perf_counter()
+        if p.client:
+            names = sorted([*(wheel_filename(c) for c in common), wheel_filename(p)])
+            p = replace(p, readme=readme(p, names))
         wheel = build_wheel(p, out)
         extras: list[Path] = []
         if p.client:
             folder = out / p.client
             folder.mkdir(exist_ok=True)
             for old in folder.iterdir():
-                if old.is_file() and (old.suffix == ".whl" or old.name in _OWNED):
+                if old.is_file() and old.suffix in (".whl", ".html") or old.name in _OWNED:
                     old.unlink()
-            names = sorted([*(wheel_filename(c) for c in common), wheel.name])
-            (folder / "README.txt").write_bytes(readme(p, names))
-            extras.append(folder / "README.txt")
+            (folder / "README.md").write_bytes(p.readme)
+            extras.append(folder / "README.md")
+            html = dict(p.files).get(f"{p.package}/docs/{p.client}.html")
+            if html is not None:
+                (folder / f"{p.client}.html").write_bytes(html)
+                extras.append(folder / f"{p.client}.html")
         seconds = time.perf_counter() - start
         if not quiet:
             print(f"dist: {wheel} ({seconds:.2f} s)", file=sys.stderr)
@@ -187,7 +194,7 @@ def run(root: Path, out: Path | None, clients: Sequence[str] | None) -> int:
         f"dist: {len(built)} wheels in {out}; install one client, offline:\n"
         f"  pip install --find-links {out} {first.wheel.name.split('-')[0].replace('_', '-')}\n"
         f"then `{first.wheel.name.split('-')[0].replace('_', '-')} config HOST` prints a host's "
-        "config snippet (see README.txt in each client's folder).",
+        "config snippet (see README.md in each client's folder).",
         file=sys.stderr,
     )
     return 0

@@ -62,6 +62,8 @@ class Plan:
     package: str = ""  # the import name of the client's build
     script: str = ""  # its console script, "<server>-<client>"
     tool_names: tuple[str, ...] = ()  # what tools/list shows, in order
+    page: bytes = b""  # the client's reference page, docs/clients/<client>.md (toolc docs)
+    readme: bytes = b""  # README.md: the wheel's long description (snippets.readme)
 
 
 def normalize_name(name: str) -> str:
@@ -359,6 +361,12 @@ def plan(
     files[f"{package}/{ENTRY}.py"] = entry_module(shared.server, client, full)
     files[f"{package}/__main__.py"] = (HEADER + _MAIN.format(package=package, script=full)).encode()
 
+    page = b""
+    for suffix in ("md", "html"):  # the reference pages, when the project has them
+        rel = f"docs/clients/{client}.{suffix}"
+        if (root / rel).is_file():
+            files[f"{package}/docs/{client}.{suffix}"] = read_shipped(root, rel)
+    page = files.get(f"{package}/docs/{client}.md", b"")
     tools_list = root / f"generated/clients/{client}/tools_list.json"
     names: tuple[str, ...] = ()
     if tools_list.is_file():
@@ -380,4 +388,5 @@ def plan(
         package=package,
         script=full,
         tool_names=names,
+        page=page,
     )

@@ -53,7 +53,8 @@ def pyproject(plan: Plan) -> str:
         f"version = {_toml_str(plan.version)}\n"
         f"description = {_toml_str(plan.description)}\n"
         f"requires-python = {_toml_str(plan.requires_python)}\n"
-        f"dependencies = [\n{deps}]\n\n"
+        + (f'readme = {{file = "README.md", content-type = "text/markdown"}}\n' if plan.readme else "")
+        + f"dependencies = [\n{deps}]\n\n"
         f"[project.scripts]\n{scripts}\n"
         "[tool.hatch.build]\n"
         "ignore-vcs = true\n"
@@ -70,6 +71,8 @@ def stage(plan: Plan, folder: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content)
         path.chmod(0o644)
+    if plan.readme:
+        (folder / "README.md").write_bytes(plan.readme)
     (folder / "pyproject.toml").write_text(pyproject(plan), encoding="utf-8")
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from .. import ir
 from ..batch.rules import batch_fits
 from ..diagnostics import Diagnostic, Note, error
+from ..docs.rules import examples_fit
 from ..handler_imports import HandlerImports
 from ..ir import Span
 from ..lower import (
@@ -430,6 +431,7 @@ RULES: tuple[Rule, ...] = (
         py_names_usable,
     ),
     Rule("E029", "legacy-sets-fit", "legacy `set` values fit their parameters", legacy_sets_fit),
+    Rule("E100", "examples-fit", "operation examples are valid calls", examples_fit),
     Rule(
         "E003",
         "param-rules-valid",

@@ -11,7 +11,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = "2026-11-30"
-PARTS = ("tools.yaml", "tools.lock", "clients", "handlers", "generated")
+PARTS = ("tools.yaml", "tools.lock", "clients", "handlers", "generated", "docs")
 
 
 def copy_example(dest: Path) -> Path:

@@ -81,8 +81,21 @@ def test_every_client_gets_a_wheel_and_a_readme(built: dict[str, Path]) -> None:
     shared = sorted(p.name.split("-")[0] for p in out.glob("*.whl") if p not in built.values())
     assert shared == ["bmad_handlers", "toolc_runtime"]
     for client, wheel in built.items():
-        readme = (out / client / "README.txt").read_text()
+        readme = (out / client / "README.md").read_text()
         assert wheel.name in readme and f"config {'cursor' if client == 'cursor' else ''}" in readme
+        # the client's reference page: in the folder's README (after the install notes), as HTML
+        # next to it, in the package, and as the wheel's description
+        page = (ROOT / "docs" / "clients" / f"{client}.md").read_text()
+        assert readme.endswith(page) and "## Legacy names" in readme
+        html = (ROOT / "docs" / "clients" / f"{client}.html").read_bytes()
+        assert (out / client / f"{client}.html").read_bytes() == html
+        with zipfile.ZipFile(wheel) as zf:
+            package = _package(client)
+            assert zf.read(f"{package}/docs/{client}.md").decode() == page
+            assert zf.read(f"{package}/docs/{client}.html") == html
+            info = next(n for n in zf.namelist() if n.endswith(".dist-info/METADATA"))
+            metadata = zf.read(info).decode()
+        assert "Description-Content-Type: text/markdown" in metadata and page in metadata
 
 
 def test_wheel_contents(built: dict[str, Path]) -> None:
@@ -234,7 +247,7 @@ def _copy_project(dest: Path) -> Path:
     ignore = shutil.ignore_patterns(".venv", ".git", ".tools", "dist", "__pycache__", "*.pyc")
     for name in ("tools.yaml", "pyproject.toml"):
         shutil.copy2(ROOT / name, dest / name)
-    for name in ("clients", "generated", "handlers"):
+    for name in ("clients", "generated", "handlers", "docs"):
         shutil.copytree(ROOT / name, dest / name, ignore=ignore)
     return dest
 

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _copy_project(dest: Path) -> Path:
     dest.mkdir()
-    for name in ("tools.yaml", "clients", "handlers", "generated", "runtime"):
+    for name in ("tools.yaml", "clients", "handlers", "generated", "docs", "runtime"):
         src = ROOT / name
         if src.is_dir():
             shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__"))

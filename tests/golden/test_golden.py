@@ -1,7 +1,8 @@
 """Golden cases: every tests/golden/<case>/ is built in memory and compared with expected/.
 
-A case's expected/ holds a `generated/` tree (compared file by file: missing, extra, changed)
-and/or `stderr.txt` (the rendered diagnostics; a case without it must build without any).
+A case's expected/ holds a `generated/` tree and the reference pages `docs/clients/` (compared
+file by file: missing, extra, changed) and/or `stderr.txt` (the rendered diagnostics; a case
+without it must build without any).
 `UPDATE_GOLDEN=1 make test` rewrites expectations; review that diff like code.
 """
 
@@ -25,19 +26,22 @@ CASES = sorted(
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
 
 
+TREES = ("generated", "docs")
+
+
 def _expected_tree(expected: Path) -> dict[str, str]:
-    base = expected / "generated"
-    if not base.is_dir():
-        return {}
     return {
         p.relative_to(expected).as_posix(): p.read_text(encoding="utf-8")
-        for p in sorted(base.rglob("*"))
+        for tree in TREES
+        if (expected / tree).is_dir()
+        for p in sorted((expected / tree).rglob("*"))
         if p.is_file() and "__pycache__" not in p.parts
     }
 
 
 def _update(expected: Path, stderr: str, files: dict[str, str]) -> None:
-    shutil.rmtree(expected / "generated", ignore_errors=True)
+    for tree in TREES:
+        shutil.rmtree(expected / tree, ignore_errors=True)
     (expected / "stderr.txt").unlink(missing_ok=True)
     expected.mkdir(parents=True, exist_ok=True)
     if stderr:

@@ -298,17 +298,17 @@ def test_package_writes_only_into_out(project_dir: Path, tmp_path: Path) -> None
     assert sorted(p.relative_to(project_dir) for p in project_dir.rglob("*")) == before
     listing = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
     assert listing == [
-        "alpha/README.txt",
-        "cursor/README.txt",
+        "alpha/README.md",
+        "cursor/README.md",
         "demo_alpha-1.2.0-py3-none-any.whl",
         "demo_cursor-1.2.0-py3-none-any.whl",
         "demo_handlers-1.2.0-py3-none-any.whl",
         f"toolc_runtime-{toolc.__version__}-py3-none-any.whl",
     ]
-    readme = (out / "alpha/README.txt").read_text()
+    readme = (out / "alpha/README.md").read_text()
     assert "pip install --find-links . demo-alpha" in readme
     assert "demo-alpha config generic" in readme
-    assert "demo-cursor config cursor" in (out / "cursor/README.txt").read_text()
+    assert "demo-cursor config cursor" in (out / "cursor/README.md").read_text()
 
 
 def test_run_rejects_unknown_client(
