@@ -21,7 +21,11 @@ from toolc.runtime.state.cli import state_problem
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = ROOT / "deploy" / "docker-compose.yml"
-ENV = {"REDIS_PASSWORD": "test-password", "TOOLC_PUBLIC_HOST": "mcp.example.com"}
+ENV = {
+    "REDIS_PASSWORD": "test-password",
+    "TOOLC_PUBLIC_HOST": "mcp.example.com",
+    "TOOLC_TOKEN": "compose-test-token-5f1c2a9e",
+}
 
 
 def interpolate(value: str, env: dict[str, str]) -> str:
@@ -63,11 +67,22 @@ def test_the_toolc_command_is_a_serve_invocation_this_runtime_accepts() -> None:
     args = _parser().parse_args(command[1:])
     assert args.transport == "http" and args.workers == 4
     assert state_problem(args) is None and args.stateless  # several workers: stateless
-    options = http_options(args)
+    environment = {k: interpolate(str(v), ENV) for k, v in service["environment"].items()}
+    saved = {k: os.environ.get(k) for k in environment}
+    os.environ.update(environment)
+    try:  # a public bind: refused unless authentication is configured (no --insecure-no-auth)
+        assert not args.insecure_no_auth
+        options = http_options(args)
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
     assert "mcp.example.com" in options.allowed_hosts
+    assert options.auth is not None  # the token from TOOLC_TOKEN
     # the password stays a reference in the command; toolc reads it from its environment
     assert "${REDIS_PASSWORD}" in args.state
-    environment = {k: interpolate(str(v), ENV) for k, v in service["environment"].items()}
     url = expand_url(args.state, environment)
     assert url == f"redis://:{ENV['REDIS_PASSWORD']}@redis:6379/0"
     assert service["ports"] == [f"{args.port}:{args.port}"]
