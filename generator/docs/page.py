@@ -7,13 +7,11 @@ arguments, sunsets). The Markdown and HTML renderers only print this.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from ..ir import Catalog, ClientBuild, ExposedTool, JsonSchema, JsonValue, Operation, Tool
-from ..limits import list_payload
 from ..schema_refs import reachable
 from .examples import client_call, example_args
 from .schema_text import TypeText, constraints, default_of, description_of, properties_of, type_of
@@ -94,15 +92,6 @@ def anchor(kind: str, *names: str) -> str:
     return "-".join([kind, *parts])
 
 
-def tokens(text: str) -> int | None:
-    """Estimated tokens of `text` when the compiler has a tokenizer (generator/tokens.py)."""
-    try:
-        module: Any = importlib.import_module("toolc.generator.tokens")
-        return int(module.count_tokens(text))
-    except ImportError:
-        return None
-
-
 Examples = dict[tuple[str, str], JsonValue]  # (tool, operation) -> example arguments or None
 
 
@@ -161,16 +150,13 @@ def _facts(catalog: Catalog, build: ClientBuild) -> tuple[tuple[str, str], ...]:
 
 
 def _footprint(build: ClientBuild) -> tuple[tuple[str, str], ...]:
-    payload = list_payload(build.exposed)
-    out = [
+    """What resolve measured for the tools/list (the figures `toolc generate` prints)."""
+    return (
         ("tools listed", str(len(build.exposed))),
         ("counted toward max tools", str(build.count)),
-        ("tools/list bytes", str(len(payload))),
-    ]
-    count = tokens(payload.decode("utf-8"))
-    if count is not None:
-        out.append(("tools/list tokens (o200k)", str(count)))
-    return tuple(out)
+        ("tools/list bytes", str(build.list_bytes)),
+        ("tools/list tokens (o200k)", str(build.list_tokens)),
+    )
 
 
 def _annotations(definition: Mapping[str, Any]) -> tuple[str, ...]:
