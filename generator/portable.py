@@ -13,9 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from .ir import JsonValue
-from .schema_refs import DATA_KEYWORDS
-
-_SCHEMA_MAPS = frozenset({"properties", "patternProperties", "$defs", "dependentSchemas"})
+from .schema_refs import DATA_KEYWORDS, SCHEMA_MAPS
 
 
 def portable(schema: JsonValue) -> JsonValue:
@@ -28,7 +26,7 @@ def portable(schema: JsonValue) -> JsonValue:
     for key, value in schema.items():
         if key in DATA_KEYWORDS:
             out[key] = value
-        elif key in _SCHEMA_MAPS and isinstance(value, dict):
+        elif key in SCHEMA_MAPS and isinstance(value, dict):
             out[key] = {name: portable(sub) for name, sub in value.items()}
         else:
             out[key] = portable(value)

@@ -21,6 +21,8 @@ from .source import KeyPath
 DEFS_PREFIX = "#/$defs/"
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 DATA_KEYWORDS = frozenset({"enum", "const", "default", "examples"})
+# Keywords whose value maps names to subschemas (a walk descends into each value).
+SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "dependentSchemas")  # walk order
 # Keywords that would make a nested "#" mean something else, or declare defs out of reach.
 SCOPE_KEYWORDS = ("$defs", "definitions", "$id")
 

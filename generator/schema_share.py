@@ -20,8 +20,8 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from .ir import JsonSchema, JsonValue
+from .schema_refs import SCHEMA_MAPS
 
-_SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "dependentSchemas")
 _SCHEMA_VALUES = (
     "items",
     "additionalProperties",
@@ -45,7 +45,7 @@ def _text(value: JsonValue) -> str:
 
 def _children(schema: JsonSchema) -> Iterator[tuple[str, JsonSchema]]:
     """(name hint, subschema) for every direct subschema of `schema`."""
-    for key in _SCHEMA_MAPS:
+    for key in SCHEMA_MAPS:
         mapping = schema.get(key)
         if isinstance(mapping, dict):
             for name in sorted(mapping):
@@ -65,7 +65,7 @@ def _children(schema: JsonSchema) -> Iterator[tuple[str, JsonSchema]]:
 def _rebuild(schema: JsonSchema, swap: Callable[[JsonSchema], JsonSchema]) -> JsonSchema:
     """A copy of `schema` with `swap` applied to every direct subschema."""
     out: dict[str, Any] = dict(schema)
-    for key in _SCHEMA_MAPS:
+    for key in SCHEMA_MAPS:
         mapping = schema.get(key)
         if isinstance(mapping, dict):
             out[key] = {n: swap(v) if isinstance(v, dict) else v for n, v in mapping.items()}

@@ -18,9 +18,8 @@ from re import _parser as _sre_parse  # type: ignore[attr-defined]  # Python 3.1
 from typing import Any
 
 from .ir import JsonValue
-from .schema_refs import DATA_KEYWORDS
+from .schema_refs import DATA_KEYWORDS, SCHEMA_MAPS
 
-_SCHEMA_MAPS = frozenset({"properties", "patternProperties", "$defs", "dependentSchemas"})
 _WORDS = re.compile(r"[^a-z0-9]+")
 
 
@@ -36,7 +35,7 @@ def trim(schema: JsonValue) -> JsonValue:
             out[key] = value
         elif key == "properties" and isinstance(value, dict):
             out[key] = {name: _unnamed(name, trim(sub)) for name, sub in value.items()}
-        elif key in _SCHEMA_MAPS and isinstance(value, dict):
+        elif key in SCHEMA_MAPS and isinstance(value, dict):
             out[key] = {name: trim(sub) for name, sub in value.items()}
         else:
             out[key] = trim(value)
