@@ -7,7 +7,6 @@ returns diagnostics and never raises for bad input.
 from __future__ import annotations
 
 import re
-import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -46,7 +45,7 @@ from .upstreams import (
     upstreams_used,
     upstreams_well_formed,
 )
-from .wire import legacy_sets_fit, param_rules_valid, py_names_usable
+from .wire import legacy_sets_fit, param_rules_valid, pattern_error, py_names_usable
 
 __all__ = ["RULES", "Rule", "run"]
 
@@ -345,18 +344,9 @@ def names_follow_mcp(ctx: Context) -> Iterator[Diagnostic]:
 def name_rules_valid(ctx: Context) -> Iterator[Diagnostic]:
     for doc in ctx.clients:
         rule = doc.data.get("name_rule") or {}
-        if "pattern" in rule:
-            try:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    re.compile(rule["pattern"])
-            except re.error as exc:
-                yield error(
-                    doc.source_map.span(("name_rule", "pattern")),
-                    "E003",
-                    f"name_rule.pattern is not a valid regular expression ({exc})",
-                    "correct the pattern",
-                )
+        problem = pattern_error(doc, "name_rule")
+        if problem is not None:
+            yield problem
         prefix = str(rule.get("prefix", ""))
         if "{" in prefix.replace("{server}", "") or "}" in prefix.replace("{server}", ""):
             yield error(

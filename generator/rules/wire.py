@@ -19,6 +19,7 @@ from jsonschema import Draft202012Validator
 from .. import ir
 from ..diagnostics import Diagnostic, Note, error
 from ..schema_refs import def_name, refs, with_defs
+from ..source import Document
 from .context import Context, hint, op_label
 from .defs import catalog_defs
 
@@ -117,19 +118,27 @@ def legacy_sets_fit(ctx: Context) -> Iterator[Diagnostic]:
                     )
 
 
+def pattern_error(doc: Document, section: str) -> Diagnostic | None:
+    """E003 when the client's `section.pattern` (name_rule, param_rule) does not compile."""
+    rule = doc.data.get(section) or {}
+    if "pattern" not in rule:
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            re.compile(rule["pattern"])
+    except re.error as exc:
+        return error(
+            doc.source_map.span((section, "pattern")),
+            "E003",
+            f"{section}.pattern is not a valid regular expression ({exc})",
+            "correct the pattern",
+        )
+    return None
+
+
 def param_rules_valid(ctx: Context) -> Iterator[Diagnostic]:
     for doc in ctx.clients:
-        rule = doc.data.get("param_rule") or {}
-        if "pattern" not in rule:
-            continue
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                re.compile(rule["pattern"])
-        except re.error as exc:
-            yield error(
-                doc.source_map.span(("param_rule", "pattern")),
-                "E003",
-                f"param_rule.pattern is not a valid regular expression ({exc})",
-                "correct the pattern",
-            )
+        problem = pattern_error(doc, "param_rule")
+        if problem is not None:
+            yield problem
